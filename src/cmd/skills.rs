@@ -1,0 +1,48 @@
+//! `poscake skills`: the skills this poscake can generate.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use crate::catalog::Catalog;
+use crate::cmd::Options;
+
+#[derive(Serialize)]
+struct Listed<'a> {
+    name: &'a str,
+    summary: &'a str,
+    requires: &'a [String],
+    conflicts: &'a [String],
+    origin: &'a str,
+}
+
+pub fn run(options: &Options, json: bool) -> Result<ExitCode> {
+    let catalog = Catalog::load(options.skills_dir.as_deref())?;
+    let listed: Vec<Listed> = catalog
+        .iter()
+        .map(|s| Listed {
+            name: &s.manifest.name,
+            summary: &s.manifest.summary,
+            requires: &s.manifest.requires,
+            conflicts: &s.manifest.conflicts,
+            origin: &s.origin,
+        })
+        .collect();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&listed)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let width = listed.iter().map(|s| s.name.len()).max().unwrap_or(0);
+    for skill in &listed {
+        let mut line = format!("{:width$}  {}", skill.name, skill.summary);
+        if !skill.requires.is_empty() {
+            line.push_str(&format!(" (requires {})", skill.requires.join(", ")));
+        }
+        if !skill.conflicts.is_empty() {
+            line.push_str(&format!(" (conflicts with {})", skill.conflicts.join(", ")));
+        }
+        println!("{line}");
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,268 @@
+//! Composition points: what the chosen skills contribute, gathered and checked in Rust so that
+//! templates only loop over ready-made lists.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Result, bail};
+use heck::ToUpperCamelCase;
+use serde::Serialize;
+
+use crate::catalog::Catalog;
+use crate::project::ProjectManifest;
+use crate::skill::{EnvVar, NavEntry, Permission};
+
+/// Everything a template can see. Field names are the template variables.
+#[derive(Debug, Serialize)]
+pub struct Context {
+    pub project_name: String,
+    pub crate_name: String,
+    pub database: String,
+    pub currency: String,
+    pub locale: String,
+    pub skills: Vec<String>,
+    pub modules: Vec<String>,
+    pub routes: Vec<String>,
+    pub commands: Vec<CommandPoint>,
+    pub dependencies: Vec<Dependency>,
+    pub dev_dependencies: Vec<Dependency>,
+    pub env: Vec<EnvVar>,
+    pub nav: Vec<NavEntry>,
+    pub permissions: Vec<Permission>,
+    pub migrations: Vec<MigrationPoint>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CommandPoint {
+    pub name: String,
+    /// The clap enum variant, e.g. `Pancake`.
+    pub variant: String,
+    pub about: String,
+    pub args: String,
+    pub run: String,
+}
+
+/// One line of a Cargo.toml dependency table, already formatted: `name = spec`.
+#[derive(Debug, Serialize)]
+pub struct Dependency {
+    pub name: String,
+    pub spec: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MigrationPoint {
+    pub skill: String,
+    pub name: String,
+    pub version: i64,
+}
+
+impl Context {
+    /// Gathers the contributions of `manifest`'s skills (which must be resolved and ordered).
+    pub fn new(catalog: &Catalog, manifest: &ProjectManifest) -> Result<Context> {
+        let skills: Vec<_> = manifest
+            .project
+            .skills
+            .iter()
+            .map(|name| catalog.get(name).expect("resolved skills exist"))
+            .collect();
+        let mut context = Context {
+            project_name: manifest.project.name.to_string(),
+            crate_name: manifest.project.name.crate_name(),
+            database: manifest.answers.database.to_string(),
+            currency: manifest.answers.currency.clone(),
+            locale: manifest.answers.locale.clone(),
+            skills: manifest.project.skills.clone(),
+            modules: Vec::new(),
+            routes: Vec::new(),
+            commands: Vec::new(),
+            dependencies: Vec::new(),
+            dev_dependencies: Vec::new(),
+            env: Vec::new(),
+            nav: Vec::new(),
+            permissions: Vec::new(),
+            migrations: Vec::new(),
+        };
+        let mut dependencies = Dependencies::default();
+        let mut dev_dependencies = Dependencies::default();
+        for skill in &skills {
+            let m = &skill.manifest;
+            context
+                .modules
+                .extend(m.modules.iter().map(|x| x.name.clone()));
+            context
+                .routes
+                .extend(m.routes.iter().map(|r| r.router.clone()));
+            context
+                .commands
+                .extend(m.commands.iter().map(|c| CommandPoint {
+                    name: c.name.clone(),
+                    variant: c.name.to_upper_camel_case(),
+                    about: c.about.clone(),
+                    args: c.args.clone(),
+                    run: c.run.clone(),
+                }));
+            context.env.extend(m.env.iter().cloned());
+            context.nav.extend(m.nav.iter().cloned());
+            context.permissions.extend(m.permissions.iter().cloned());
+            for (name, spec) in &m.dependencies {
+                dependencies.add(&m.name, name, spec)?;
+            }
+            for (name, spec) in &m.dev_dependencies {
+                dev_dependencies.add(&m.name, name, spec)?;
+            }
+            for migration in &m.migrations {
+                let version = manifest
+                    .migrations
+                    .get(&m.name)
+                    .and_then(|v| v.get(migration))
+                    .copied()
+                    .expect("migrations are assigned before rendering");
+                context.migrations.push(MigrationPoint {
+                    skill: m.name.clone(),
+                    name: migration.clone(),
+                    version,
+                });
+            }
+        }
+        unique("module", context.modules.iter())?;
+        unique("command", context.commands.iter().map(|c| &c.name))?;
+        unique("environment variable", context.env.iter().map(|e| &e.name))?;
+        unique("permission", context.permissions.iter().map(|p| &p.name))?;
+        context.dependencies = dependencies.lines();
+        context.dev_dependencies = dev_dependencies.lines();
+        Ok(context)
+    }
+}
+
+fn unique<'a>(what: &str, names: impl Iterator<Item = &'a String>) -> Result<()> {
+    let mut seen = std::collections::BTreeSet::new();
+    for name in names {
+        if !seen.insert(name) {
+            bail!("two skills contribute the {what} `{name}`");
+        }
+    }
+    Ok(())
+}
+
+/// Cargo dependencies merged across skills: the same crate may be declared by several
+/// skills if they agree on the version; their feature lists are united.
+#[derive(Default)]
+struct Dependencies {
+    specs: BTreeMap<String, (String, toml::Table)>,
+}
+
+impl Dependencies {
+    fn add(&mut self, skill: &str, name: &str, spec: &toml::Value) -> Result<()> {
+        let table = match spec {
+            toml::Value::String(version) => {
+                toml::Table::from_iter([("version".to_string(), version.clone().into())])
+            }
+            toml::Value::Table(table) => table.clone(),
+            _ => unreachable!("manifest validation allows strings and tables only"),
+        };
+        let Some((first, existing)) = self.specs.get_mut(name) else {
+            self.specs
+                .insert(name.to_string(), (skill.to_string(), table));
+            return Ok(());
+        };
+        for (key, value) in table {
+            match (key.as_str(), existing.get_mut(&key)) {
+                ("features", Some(toml::Value::Array(features))) => {
+                    for feature in value.as_array().into_iter().flatten() {
+                        if !features.contains(feature) {
+                            features.push(feature.clone());
+                        }
+                    }
+                }
+                (_, Some(theirs)) if *theirs == value => {}
+                (_, None) if key == "features" => {
+                    existing.insert(key, value);
+                }
+                _ => bail!(
+                    "skills `{first}` and `{skill}` declare the dependency `{name}` differently (`{key}`)"
+                ),
+            }
+        }
+        Ok(())
+    }
+
+    fn lines(self) -> Vec<Dependency> {
+        self.specs
+            .into_iter()
+            .map(|(name, (_, mut table))| {
+                if let Some(toml::Value::Array(features)) = table.get_mut("features") {
+                    features.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+                }
+                let spec = match (table.len(), table.get("version")) {
+                    (1, Some(toml::Value::String(version))) => format!("\"{version}\""),
+                    _ => inline(&table),
+                };
+                Dependency { name, spec }
+            })
+            .collect()
+    }
+}
+
+/// Formats a dependency table the way people write it: `{ version = "1", features = [...] }`,
+/// with `version` first.
+fn inline(table: &toml::Table) -> String {
+    let mut inline = toml_edit::InlineTable::new();
+    let ordered = table
+        .iter()
+        .filter(|(k, _)| *k == "version")
+        .chain(table.iter().filter(|(k, _)| *k != "version"));
+    for (key, value) in ordered {
+        let value = serde::Serialize::serialize(value, toml_edit::ser::ValueSerializer::new())
+            .expect("a TOML value converts between TOML libraries");
+        inline.insert(key, value);
+    }
+    inline.fmt();
+    inline.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(text: &str) -> toml::Value {
+        toml::from_str::<toml::Table>(&format!("v = {text}")).unwrap()["v"].clone()
+    }
+
+    #[test]
+    fn dependencies_merge_features() {
+        let mut deps = Dependencies::default();
+        deps.add(
+            "a",
+            "tokio",
+            &value(r#"{ version = "1", features = ["rt"] }"#),
+        )
+        .unwrap();
+        deps.add(
+            "b",
+            "tokio",
+            &value(r#"{ version = "1", features = ["net", "rt"] }"#),
+        )
+        .unwrap();
+        deps.add("b", "serde", &value(r#""1""#)).unwrap();
+        let lines = deps.lines();
+        assert_eq!(lines[0].name, "serde");
+        assert_eq!(lines[0].spec, "\"1\"");
+        assert_eq!(
+            lines[1].spec,
+            r#"{ version = "1", features = ["net", "rt"] }"#
+        );
+    }
+
+    #[test]
+    fn dependencies_with_different_versions_are_refused() {
+        let mut deps = Dependencies::default();
+        deps.add("a", "tokio", &value(r#""1""#)).unwrap();
+        let err = deps
+            .add("b", "tokio", &value(r#""2""#))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "skills `a` and `b` declare the dependency `tokio` differently (`version`)"
+        );
+    }
+}

@@ -1,0 +1,66 @@
+//! What poscake prints: one line per path with its action, and a summary. Colours appear only
+//! on a terminal and never with `NO_COLOR` (anstream decides).
+
+use std::io::Write;
+
+use anstyle::{AnsiColor, Style};
+
+use crate::plan::{Action, Plan};
+
+fn style(action: Action) -> Style {
+    let color = match action {
+        Action::Created => AnsiColor::Green,
+        Action::Updated | Action::Merged => AnsiColor::Cyan,
+        Action::Conflict => AnsiColor::Red,
+        Action::Deleted => AnsiColor::Magenta,
+        Action::Kept => AnsiColor::Yellow,
+        Action::Unchanged => return Style::new().dimmed(),
+    };
+    Style::new().fg_color(Some(color.into())).bold()
+}
+
+/// Prints every entry of `plan`, then the summary line.
+pub fn plan(plan: &Plan, quiet: bool, dry_run: bool) {
+    let mut out = anstream::stdout().lock();
+    for entry in &plan.entries {
+        if quiet && !entry.action.changes_files() {
+            continue;
+        }
+        let style = style(entry.action);
+        let note = entry.note.map(|n| format!(" ({n})")).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{style}{:>9}{style:#} {}{note}",
+            entry.action.word(),
+            entry.path
+        );
+    }
+    let _ = writeln!(out, "{}", summary(plan, dry_run));
+}
+
+/// `3 created, 1 merged, 40 unchanged`, or `nothing to do`.
+pub fn summary(plan: &Plan, dry_run: bool) -> String {
+    let parts: Vec<String> = Action::ALL
+        .iter()
+        .map(|&action| (action, plan.count(action)))
+        .filter(|(_, n)| *n > 0)
+        .map(|(action, n)| format!("{n} {action}"))
+        .collect();
+    let text = if parts.is_empty() {
+        "nothing to do".to_string()
+    } else {
+        parts.join(", ")
+    };
+    if dry_run {
+        format!("{text} (dry run: nothing was written)")
+    } else {
+        text
+    }
+}
+
+/// A line of information that is not about one path.
+pub fn note(message: &str) {
+    let mut out = anstream::stdout().lock();
+    let style = Style::new().bold();
+    let _ = writeln!(out, "{style}note:{style:#} {message}");
+}

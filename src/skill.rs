@@ -1,0 +1,281 @@
+//! Skill manifests: what a skill is called, what it needs, and what it contributes.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+
+use crate::relpath::RelPath;
+
+/// The skill every project has; it owns the app skeleton and the composition points.
+pub const CORE: &str = "poscake";
+
+/// The prefix that short names leave out (`payments` means `pos-payments`).
+pub const PREFIX: &str = "pos-";
+
+/// The backends every migration is written for, one SQL dialect each.
+pub const BACKENDS: [&str; 2] = ["sqlite", "postgres"];
+
+/// A parsed `skills/<name>.toml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Manifest {
+    pub name: String,
+    pub summary: String,
+    #[serde(default)]
+    pub requires: Vec<String>,
+    #[serde(default)]
+    pub conflicts: Vec<String>,
+    /// Rust modules the skill adds to the app's library root.
+    #[serde(default)]
+    pub modules: Vec<Module>,
+    /// Routers merged into the app's router.
+    #[serde(default)]
+    pub routes: Vec<Route>,
+    /// Subcommands added to the app's binary.
+    #[serde(default)]
+    pub commands: Vec<Command>,
+    /// Cargo dependencies, written as in a Cargo.toml `[dependencies]` table.
+    #[serde(default)]
+    pub dependencies: BTreeMap<String, toml::Value>,
+    #[serde(default)]
+    pub dev_dependencies: BTreeMap<String, toml::Value>,
+    #[serde(default)]
+    pub env: Vec<EnvVar>,
+    #[serde(default)]
+    pub nav: Vec<NavEntry>,
+    /// Migration names in the order they must run; the files live under
+    /// `templates/<skill>/migrations/<backend>/<name>.sql`.
+    #[serde(default)]
+    pub migrations: Vec<String>,
+    #[serde(default)]
+    pub permissions: Vec<Permission>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Module {
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Route {
+    /// Path of a function returning the skill's router, e.g. `geo::router`.
+    pub router: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Command {
+    /// The subcommand as typed, e.g. `pancake`.
+    pub name: String,
+    pub about: String,
+    /// Path of the clap `Args` type of the subcommand.
+    pub args: String,
+    /// Path of the async function that runs it.
+    pub run: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvVar {
+    pub name: String,
+    pub description: String,
+    /// Shown in `.env.example`; commented out when the variable is optional.
+    #[serde(default)]
+    pub example: String,
+    #[serde(default)]
+    pub required: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NavEntry {
+    pub href: String,
+    pub label: String,
+    pub label_vi: String,
+    #[serde(default)]
+    pub permission: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Permission {
+    pub name: String,
+    pub description: String,
+    pub roles: Vec<String>,
+}
+
+impl Manifest {
+    /// Parses and validates a manifest; `origin` names the file in every error.
+    pub fn parse(text: &str, origin: &str) -> Result<Manifest> {
+        let manifest: Manifest = toml::from_str(text)
+            .map_err(|err| anyhow::anyhow!("{origin}: {}", one_line(&err, text)))?;
+        manifest
+            .validate()
+            .with_context(|| format!("{origin}: invalid skill manifest"))?;
+        Ok(manifest)
+    }
+
+    fn validate(&self) -> Result<()> {
+        check_name("skill name", &self.name)?;
+        for name in self.requires.iter().chain(&self.conflicts) {
+            check_name("skill name", name)?;
+        }
+        for module in &self.modules {
+            check_ident("module name", &module.name)?;
+        }
+        for route in &self.routes {
+            check_rust_path("router", &route.router)?;
+        }
+        for command in &self.commands {
+            check_name("command name", &command.name)?;
+            check_rust_path("command args", &command.args)?;
+            check_rust_path("command run", &command.run)?;
+        }
+        for var in &self.env {
+            if var.name.is_empty()
+                || !var
+                    .name
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+            {
+                bail!(
+                    "environment variable `{}` must be SHOUTY_SNAKE_CASE",
+                    var.name
+                );
+            }
+        }
+        for name in &self.migrations {
+            if name.is_empty()
+                || !name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            {
+                bail!("migration name `{name}` must be lowercase snake_case");
+            }
+        }
+        for (name, spec) in self.dependencies.iter().chain(&self.dev_dependencies) {
+            match spec {
+                toml::Value::String(_) | toml::Value::Table(_) => {}
+                _ => bail!("dependency `{name}` must be a version string or a table"),
+            }
+        }
+        Ok(())
+    }
+
+    /// Where this skill's migration `name` for `backend` lives in its template tree.
+    pub fn migration_template(name: &str, backend: &str) -> RelPath {
+        RelPath::new(&format!("migrations/{backend}/{name}.sql")).expect("valid migration path")
+    }
+}
+
+/// The full name for a possibly short one: `payments` → `pos-payments`.
+pub fn full_name(name: &str) -> String {
+    if name == CORE || name.starts_with(PREFIX) {
+        name.to_string()
+    } else {
+        format!("{PREFIX}{name}")
+    }
+}
+
+/// Reduces a TOML error to one line: the message and where it happened.
+fn one_line(err: &toml::de::Error, text: &str) -> String {
+    let message = err.message().trim_end_matches('.');
+    match err.span() {
+        Some(span) => {
+            let line = text[..span.start].matches('\n').count() + 1;
+            format!("line {line}: {message}")
+        }
+        None => message.to_string(),
+    }
+}
+
+fn check_name(what: &str, name: &str) -> Result<()> {
+    let mut chars = name.chars();
+    let valid = chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !valid {
+        bail!("{what} `{name}` must be lowercase letters, digits and dashes");
+    }
+    Ok(())
+}
+
+fn check_ident(what: &str, ident: &str) -> Result<()> {
+    let mut chars = ident.chars();
+    let valid = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !valid {
+        bail!("{what} `{ident}` must be a snake_case Rust identifier");
+    }
+    Ok(())
+}
+
+fn check_rust_path(what: &str, path: &str) -> Result<()> {
+    let valid = path.split("::").all(|segment| {
+        let mut chars = segment.chars();
+        chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    });
+    if !valid {
+        bail!("{what} `{path}` must be a Rust path such as `module::item`");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_minimal_manifest() {
+        let m = Manifest::parse("name = \"pos-x\"\nsummary = \"x\"\n", "x.toml").unwrap();
+        assert_eq!(m.name, "pos-x");
+        assert!(m.requires.is_empty());
+    }
+
+    #[test]
+    fn parse_errors_name_file_and_line() {
+        let err = Manifest::parse("name = \"pos-x\"\nsummary = 3\n", "skills/pos-x.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("skills/pos-x.toml: line 2:"), "{err}");
+        assert!(!err.contains('\n'), "{err}");
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let err = Manifest::parse(
+            "name = \"pos-x\"\nsummary = \"x\"\nrequire = []\n",
+            "a.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("line 3") && err.contains("require"), "{err}");
+    }
+
+    #[test]
+    fn invalid_values_are_refused() {
+        for body in [
+            "name = \"Pos\"\nsummary = \"x\"",
+            "name = \"pos-x\"\nsummary = \"x\"\nmigrations = [\"Bad-Name\"]",
+            "name = \"pos-x\"\nsummary = \"x\"\n[[routes]]\nrouter = \"a b\"",
+            "name = \"pos-x\"\nsummary = \"x\"\n[dependencies]\nserde = 1",
+        ] {
+            let err = format!("{:#}", Manifest::parse(body, "a.toml").unwrap_err());
+            assert!(err.starts_with("a.toml: invalid skill manifest: "), "{err}");
+        }
+    }
+
+    #[test]
+    fn short_names_expand() {
+        assert_eq!(full_name("payments"), "pos-payments");
+        assert_eq!(full_name("pos-payments"), "pos-payments");
+        assert_eq!(full_name("poscake"), "poscake");
+    }
+}
