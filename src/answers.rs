@@ -63,6 +63,9 @@ impl ProjectName {
     }
 }
 
+/// Longer names would push generated lines past rustfmt's width.
+pub const MAX_NAME_LEN: usize = 32;
+
 /// Names that would break the generated crate: Rust keywords and crates it depends on.
 const RESERVED: &[&str] = &[
     "self",
@@ -98,10 +101,10 @@ impl FromStr for ProjectName {
         let mut chars = name.chars();
         let valid = chars.next().is_some_and(|c| c.is_ascii_lowercase())
             && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-            && name.len() <= 64;
+            && name.len() <= MAX_NAME_LEN;
         if !valid {
             bail!(
-                "project name `{name}` must start with a lowercase letter and use only lowercase letters, digits, `-` and `_`"
+                "project name `{name}` must start with a lowercase letter, use only lowercase letters, digits, `-` and `_`, and be at most {MAX_NAME_LEN} characters"
             );
         }
         if RESERVED.contains(&name.to_snake_case().as_str()) {

@@ -20,8 +20,12 @@ pub struct Context {
     pub currency: String,
     pub locale: String,
     pub skills: Vec<String>,
+    /// Every module of the app's library, sorted as rustfmt sorts them.
     pub modules: Vec<String>,
+    /// Router functions, in skill order.
     pub routes: Vec<String>,
+    /// The modules those routers live in, sorted, for a `use` line.
+    pub route_modules: Vec<String>,
     pub commands: Vec<CommandPoint>,
     pub dependencies: Vec<Dependency>,
     pub dev_dependencies: Vec<Dependency>,
@@ -73,6 +77,7 @@ impl Context {
             skills: manifest.project.skills.clone(),
             modules: Vec::new(),
             routes: Vec::new(),
+            route_modules: Vec::new(),
             commands: Vec::new(),
             dependencies: Vec::new(),
             dev_dependencies: Vec::new(),
@@ -124,6 +129,15 @@ impl Context {
             }
         }
         unique("module", context.modules.iter())?;
+        context.modules.sort();
+        context.route_modules = context
+            .routes
+            .iter()
+            .filter_map(|r| r.split("::").next())
+            .map(str::to_string)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
         unique("command", context.commands.iter().map(|c| &c.name))?;
         unique("environment variable", context.env.iter().map(|e| &e.name))?;
         unique("permission", context.permissions.iter().map(|p| &p.name))?;

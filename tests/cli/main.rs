@@ -1,0 +1,8 @@
+//! poscake's integration tests: they run the built binary in temporary directories.
+
+mod commands;
+mod generated_apps;
+mod property;
+mod regeneration;
+mod snapshots;
+mod support;
