@@ -6,8 +6,16 @@ use crate::support::{Scratch, poscake, snapshot};
 fn a_new_project_is_up_to_date() {
     let s = Scratch::new();
     let run = poscake(s.path(), &["new", "shop", "--yes"]).ok();
-    assert!(run.stdout.contains("  created Cargo.toml\n"), "{}", run.stdout);
-    assert!(run.stdout.contains("next: cd shop && cargo run"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("  created Cargo.toml\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("next: cd shop && cargo run"),
+        "{}",
+        run.stdout
+    );
     assert!(s.project().join("poscake.toml").is_file());
     assert!(s.project().join(".poscake/base.tar.gz").is_file());
     let diff = s.run(&["diff", "--exit-code"]);
@@ -29,7 +37,15 @@ fn new_takes_every_answer_as_a_flag() {
     let s = Scratch::new();
     poscake(
         s.path(),
-        &["new", "dir", "--yes", "--name", "my-shop", "--database", "postgres"],
+        &[
+            "new",
+            "dir",
+            "--yes",
+            "--name",
+            "my-shop",
+            "--database",
+            "postgres",
+        ],
     )
     .ok();
     let manifest = std::fs::read_to_string(s.path().join("dir/poscake.toml")).unwrap();
@@ -68,7 +84,11 @@ fn new_with_dry_run_writes_nothing() {
     let s = Scratch::new();
     let run = poscake(s.path(), &["new", "shop", "--yes", "--dry-run"]).ok();
     assert!(run.stdout.contains("created Cargo.toml"), "{}", run.stdout);
-    assert!(run.stdout.contains("(dry run: nothing was written)"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("(dry run: nothing was written)"),
+        "{}",
+        run.stdout
+    );
     assert!(snapshot(s.path()).is_empty());
 }
 
@@ -83,7 +103,15 @@ fn a_failed_new_leaves_nothing_behind() {
     .unwrap();
     let run = poscake(
         s.path(),
-        &["new", "shop", "--yes", "--skills", "extra", "--skills-dir", "skills-src"],
+        &[
+            "new",
+            "shop",
+            "--yes",
+            "--skills",
+            "extra",
+            "--skills-dir",
+            "skills-src",
+        ],
     );
     assert_eq!(run.code, 2);
     assert!(run.stderr.starts_with("error: "), "{}", run.stderr);
@@ -100,8 +128,14 @@ fn a_failed_new_leaves_nothing_behind() {
 fn bad_input_gets_one_line_and_a_non_zero_exit() {
     let s = Scratch::new();
     let cases: [(&[&str], &str); 4] = [
-        (&["new", "shop", "--yes", "--skills", "nope"], "error: unknown skill `nope` (known: "),
-        (&["new", "Bad Name", "--yes"], "error: project name `Bad Name` must start"),
+        (
+            &["new", "shop", "--yes", "--skills", "nope"],
+            "error: unknown skill `nope` (known: ",
+        ),
+        (
+            &["new", "Bad Name", "--yes"],
+            "error: project name `Bad Name` must start",
+        ),
         (&["add", "extra"], "error: "),
         (&["check"], "error: "),
     ];
@@ -120,7 +154,8 @@ fn outside_a_project_commands_say_so() {
     let run = poscake(s.path(), &["update"]);
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains("has no poscake.toml: not a poscake project"),
+        run.stderr
+            .contains("has no poscake.toml: not a poscake project"),
         "{}",
         run.stderr
     );
@@ -161,10 +196,20 @@ fn skills_are_listed_as_text_and_json() {
     assert!(run.stdout.starts_with("poscake"), "{}", run.stdout);
     let run = poscake(s.path(), &["skills", "--json"]).ok();
     let listed: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    assert!(listed.as_array().unwrap().iter().any(|s| s["name"] == "poscake"));
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["name"] == "poscake")
+    );
 
     let skills = s.custom_skills();
-    let run = poscake(s.path(), &["skills", "--skills-dir", skills.to_str().unwrap()]).ok();
+    let run = poscake(
+        s.path(),
+        &["skills", "--skills-dir", skills.to_str().unwrap()],
+    )
+    .ok();
     assert!(
         run.stdout.contains("pos-needy") && run.stdout.contains("(requires pos-extra)"),
         "{}",
@@ -189,13 +234,19 @@ fn check_reports_json() {
     assert_eq!(report["upToDate"], true);
 
     let manifest = s.read("poscake.toml");
-    s.write("poscake.toml", &manifest.replace("currency = ", "currency = 7 #"));
+    s.write(
+        "poscake.toml",
+        &manifest.replace("currency = ", "currency = 7 #"),
+    );
     let run = s.run(&["check", "--json"]);
     assert_eq!(run.code, 2);
     let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(report["upToDate"], false);
     assert!(
-        report["error"].as_str().unwrap().starts_with("poscake.toml: line "),
+        report["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("poscake.toml: line "),
         "{report}"
     );
 }

@@ -16,11 +16,19 @@ fn an_edit_to_a_generated_file_survives_add() {
     let cargo = s.read("Cargo.toml");
     s.write("Cargo.toml", &format!("# our shop's build\n{cargo}"));
     let run = s.run(&["add", "extra"]).ok();
-    assert!(run.stdout.contains("   merged Cargo.toml\n"), "{}", run.stdout);
-    assert!(run.stdout.contains("  created src/extra.rs\n"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("   merged Cargo.toml\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("  created src/extra.rs\n"),
+        "{}",
+        run.stdout
+    );
     let cargo = s.read("Cargo.toml");
     assert!(cargo.starts_with("# our shop's build\n"), "{cargo}");
-    assert!(cargo.contains("serde = { version = \"1\""), "{cargo}");
+    assert!(cargo.contains("heck = \"0.5\"\n"), "{cargo}");
     assert!(s.read("poscake.toml").contains("\"pos-extra\""));
     assert_eq!(s.run(&["check"]).code, 0);
 }
@@ -49,7 +57,11 @@ fn a_clashing_edit_gets_conflict_markers_and_a_non_zero_exit() {
 
     let run = s.run(&["update"]);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains(" conflict src/extra.rs\n"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(" conflict src/extra.rs\n"),
+        "{}",
+        run.stdout
+    );
     assert!(
         run.stderr.contains("have conflicts to resolve") && run.stderr.contains("src/extra.rs"),
         "{}",
@@ -62,7 +74,13 @@ fn a_clashing_edit_gets_conflict_markers_and_a_non_zero_exit() {
     );
     let check = s.run(&["check"]);
     assert_eq!(check.code, 1);
-    assert!(check.stdout.contains("src/extra.rs (still has conflict markers)"), "{}", check.stdout);
+    assert!(
+        check
+            .stdout
+            .contains("src/extra.rs (still has conflict markers)"),
+        "{}",
+        check.stdout
+    );
 
     // Resolving the markers makes the project consistent again.
     s.write("src/extra.rs", &EXTRA_RS.replace("    2\n", "    20\n"));
@@ -75,12 +93,24 @@ fn remove_deletes_untouched_files_and_keeps_edited_ones_and_migrations() {
     s.run(&["add", "extra"]).ok();
     s.write("EXTRA.md", "# our notes\n");
     let run = s.run(&["remove", "extra"]).ok();
-    assert!(run.stdout.contains("  deleted src/extra.rs\n"), "{}", run.stdout);
-    assert!(run.stdout.contains("     kept EXTRA.md ("), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("  deleted src/extra.rs\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("     kept EXTRA.md ("),
+        "{}",
+        run.stdout
+    );
     assert!(!s.project().join("src/extra.rs").exists());
     assert_eq!(s.read("EXTRA.md"), "# our notes\n");
-    assert!(s.project().join("migrations/sqlite/0002_extra_things.sql").is_file());
-    assert!(!s.read("Cargo.toml").contains("serde = "));
+    assert!(
+        s.project()
+            .join("migrations/sqlite/0002_extra_things.sql")
+            .is_file()
+    );
+    assert!(!s.read("Cargo.toml").contains("heck = "));
     assert_eq!(s.run(&["check"]).code, 0);
 }
 
@@ -105,7 +135,11 @@ fn a_skill_added_later_gets_migration_versions_after_existing_ones() {
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
-    let highest = core.iter().map(|n| n[..4].parse::<i64>().unwrap()).max().unwrap();
+    let highest = core
+        .iter()
+        .map(|n| n[..4].parse::<i64>().unwrap())
+        .max()
+        .unwrap();
     s.run(&["add", "extra"]).ok();
     let expected = format!("migrations/postgres/{:04}_extra_things.sql", highest + 1);
     assert!(s.project().join(&expected).is_file(), "{expected}");
@@ -115,7 +149,9 @@ fn a_skill_added_later_gets_migration_versions_after_existing_ones() {
     s.run(&["add", "extra"]).ok();
     assert!(s.project().join(&expected).is_file());
     assert_eq!(
-        std::fs::read_dir(s.project().join("migrations/postgres")).unwrap().count(),
+        std::fs::read_dir(s.project().join("migrations/postgres"))
+            .unwrap()
+            .count(),
         core.len() + 1
     );
 }
@@ -124,10 +160,21 @@ fn a_skill_added_later_gets_migration_versions_after_existing_ones() {
 fn a_written_migration_is_never_rewritten() {
     let s = project();
     s.run(&["add", "extra"]).ok();
-    let template = s.path().join("skills-src/templates/pos-extra/migrations/sqlite/extra_things.sql");
-    std::fs::write(&template, "CREATE TABLE extra_things (id INTEGER PRIMARY KEY, x TEXT);\n").unwrap();
+    let template = s
+        .path()
+        .join("skills-src/templates/pos-extra/migrations/sqlite/extra_things.sql");
+    std::fs::write(
+        &template,
+        "CREATE TABLE extra_things (id INTEGER PRIMARY KEY, x TEXT);\n",
+    )
+    .unwrap();
     let run = s.run(&["update"]).ok();
-    assert!(run.stdout.contains("written migrations are never rewritten"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("written migrations are never rewritten"),
+        "{}",
+        run.stdout
+    );
     assert_eq!(
         s.read("migrations/sqlite/0002_extra_things.sql"),
         "CREATE TABLE extra_things (id INTEGER PRIMARY KEY);\n"
@@ -164,9 +211,18 @@ fn diff_exit_code_follows_template_changes() {
     std::fs::write(&template, EXTRA_RS.replace("    3\n", "    4\n")).unwrap();
     let run = s.run(&["diff", "--exit-code"]);
     assert_eq!(run.code, 1);
-    assert!(run.stdout.contains("--- a/src/extra.rs\n+++ b/src/extra.rs\n"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("--- a/src/extra.rs\n+++ b/src/extra.rs\n"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("-    3\n+    4\n"), "{}", run.stdout);
-    assert_eq!(s.run(&["diff"]).code, 0, "without --exit-code diff succeeds");
+    assert_eq!(
+        s.run(&["diff"]).code,
+        0,
+        "without --exit-code diff succeeds"
+    );
     assert_eq!(s.run(&["check"]).code, 1);
     s.run(&["update"]).ok();
     assert_eq!(s.run(&["diff", "--exit-code"]).code, 0);
@@ -179,7 +235,10 @@ fn diff_exit_code_follows_manifest_changes() {
     let manifest = s.read("poscake.toml");
     s.write(
         "poscake.toml",
-        &manifest.replace("skills = [\"poscake\"", "skills = [\"poscake\", \"pos-extra\""),
+        &manifest.replace(
+            "skills = [\"poscake\"",
+            "skills = [\"poscake\", \"pos-extra\"",
+        ),
     );
     let run = s.run(&["diff", "--exit-code"]);
     assert_eq!(run.code, 1);
@@ -197,7 +256,8 @@ fn a_deleted_file_stays_deleted_until_restored() {
     std::fs::remove_file(s.project().join("EXTRA.md")).unwrap();
     let run = s.run(&["update"]).ok();
     assert!(
-        run.stdout.contains("     kept EXTRA.md (you deleted it; `--restore` brings it back)"),
+        run.stdout
+            .contains("     kept EXTRA.md (you deleted it; `--restore` brings it back)"),
         "{}",
         run.stdout
     );

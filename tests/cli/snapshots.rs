@@ -21,7 +21,9 @@ fn generate(skills: &str) -> BTreeMap<PathBuf, Vec<u8>> {
 }
 
 fn golden_dir(scenario: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots").join(scenario)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("snapshots")
+        .join(scenario)
 }
 
 #[test]
@@ -61,7 +63,10 @@ fn generated_trees_match_the_snapshots() {
                     &String::from_utf8_lossy(bytes).into_owned(),
                 )
                 .unified_diff()
-                .header(&format!("snapshot/{}", path.display()), &format!("generated/{}", path.display()))
+                .header(
+                    &format!("snapshot/{}", path.display()),
+                    &format!("generated/{}", path.display()),
+                )
                 .to_string();
                 failures.push(format!("{scenario}: {} differs\n{diff}", path.display()));
             }
@@ -77,7 +82,10 @@ fn generated_trees_match_the_snapshots() {
 #[test]
 fn rendering_is_byte_identical_across_runs() {
     for (_, skills) in SCENARIOS {
-        assert!(generate(skills) == generate(skills), "two renders of {skills} differ");
+        assert!(
+            generate(skills) == generate(skills),
+            "two renders of {skills} differ"
+        );
     }
 }
 

@@ -18,7 +18,11 @@ pub struct Run {
 impl Run {
     #[track_caller]
     pub fn ok(self) -> Run {
-        assert_eq!(self.code, 0, "poscake failed:\n{}\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 0,
+            "poscake failed:\n{}\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 }
@@ -121,7 +125,7 @@ migrations = ["extra_things"]
 name = "extra"
 
 [dependencies]
-serde = { version = "1", features = ["derive"] }
+heck = "0.5"
 
 [[env]]
 name = "EXTRA_LEVEL"
@@ -171,7 +175,10 @@ pub fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
                 .unwrap()
                 .read_to_end(&mut bytes)
                 .unwrap();
-            files.insert(entry.path().strip_prefix(root).unwrap().to_path_buf(), bytes);
+            files.insert(
+                entry.path().strip_prefix(root).unwrap().to_path_buf(),
+                bytes,
+            );
         }
     }
     files

@@ -1,0 +1,76 @@
+//! The HTTP application: shared state, the router, and serving it.
+
+use axum::{
+    http::{Method, Uri},
+    Router,
+};
+use sqlx::AnyPool;
+use tokio::net::TcpListener;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::{error::AppError, health};
+
+/// What every handler can reach. Cloned per request, so it holds only handles.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub db: AnyPool,
+}
+
+/// Builds the whole router. Each feature module contributes its routes with
+/// one `.merge(module::router())` line.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(health::router())
+        .fallback(not_found)
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .with_state(state)
+}
+
+/// Serves the app until Ctrl-C or SIGTERM, then lets in-flight requests finish.
+pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+/// Unknown routes get the same error envelope as every other failure.
+async fn not_found(method: Method, uri: Uri) -> AppError {
+    AppError::NotFound(format!("No route for {method} {}", uri.path()))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %err, "could not listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+
+    // Container runtimes and service managers stop processes with SIGTERM.
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut sigterm) => {
+                sigterm.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "could not listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

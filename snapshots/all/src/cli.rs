@@ -1,0 +1,94 @@
+//! Command line: the subcommands and what each one runs.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use tokio::net::TcpListener;
+
+use crate::{app, config::Config, db, AppState};
+
+/// Point-of-sale web service.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run migrations, then serve HTTP until Ctrl-C or SIGTERM (the default).
+    Serve,
+    /// Run migrations and exit.
+    Migrate,
+}
+
+impl Cli {
+    /// Runs the chosen subcommand, `serve` when none was given.
+    pub async fn run(self) -> anyhow::Result<()> {
+        match self.command.unwrap_or(Command::Serve) {
+            Command::Serve => serve(&self.config).await,
+            Command::Migrate => migrate(&self.config).await,
+        }
+    }
+}
+
+async fn migrate(config: &Config) -> anyhow::Result<()> {
+    let pool = db::connect(config.database_url()).await?;
+    db::migrate(&pool).await?;
+    // Closing the pool lets SQLite checkpoint its write-ahead log before exit.
+    pool.close().await;
+    Ok(())
+}
+
+async fn serve(config: &Config) -> anyhow::Result<()> {
+    let pool = db::connect(config.database_url()).await?;
+    // Migrating first means a fresh database works on first start.
+    db::migrate(&pool).await?;
+    let address = (config.host.as_str(), config.port);
+    let listener = TcpListener::bind(address)
+        .await
+        .with_context(|| format!("could not listen on {}:{}", address.0, address.1))?;
+    tracing::info!(address = %listener.local_addr()?, "listening");
+    app::serve(listener, AppState { db: pool.clone() }).await?;
+    pool.close().await;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    const BIN: &str = env!("CARGO_PKG_NAME");
+
+    #[test]
+    fn cli_definition_is_valid() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn no_subcommand_means_serve() {
+        // `run` treats a missing subcommand as `serve`, so clap must accept none.
+        let cli = Cli::try_parse_from([BIN]).unwrap();
+        assert!(cli.command.is_none());
+    }
+
+    #[test]
+    fn empty_database_url_means_the_default() {
+        let cli = Cli::try_parse_from([BIN, "--database-url", ""]).unwrap();
+        assert_eq!(
+            cli.config.database_url(),
+            crate::config::DEFAULT_DATABASE_URL
+        );
+    }
+
+    #[test]
+    fn flags_are_accepted_after_the_subcommand() {
+        let cli = Cli::try_parse_from([BIN, "serve", "--port", "8080"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Serve)));
+        assert_eq!(cli.config.port, 8080);
+    }
+}

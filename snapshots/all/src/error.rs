@@ -1,0 +1,156 @@
+//! The application's error type and how each error becomes an HTTP response.
+
+use axum::{
+    http::StatusCode,
+    response::{IntoResponse, Response},
+    Json,
+};
+
+use crate::api::{ErrorEnvelope, FieldError};
+
+/// Everything a handler can fail with. The message of each variant except
+/// `Internal` is shown to the client, so it must be safe to show.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{message}")]
+    Validation {
+        message: String,
+        details: Vec<FieldError>,
+    },
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    RateLimited(String),
+    /// A dependency such as the database is down; the client may retry later.
+    #[error("{0}")]
+    Unavailable(String),
+    /// A bug or an unexpected failure. Its cause is logged, never sent.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The stable, machine-readable code that clients branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "BAD_REQUEST",
+            Self::Validation { .. } => "VALIDATION_ERROR",
+            Self::Unauthorized(_) => "UNAUTHORIZED",
+            Self::Forbidden(_) => "FORBIDDEN",
+            Self::NotFound(_) => "NOT_FOUND",
+            Self::Conflict(_) => "CONFLICT",
+            Self::RateLimited(_) => "RATE_LIMITED",
+            Self::Unavailable(_) => "SERVICE_UNAVAILABLE",
+            Self::Internal(_) => "INTERNAL_ERROR",
+        }
+    }
+}
+
+/// Database errors are unexpected by default; handlers that expect one (a
+/// missing row, a duplicate key) match on it before using `?`.
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        Self::Internal(err.into())
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let code = self.code();
+        let (message, details) = match self {
+            Self::Internal(cause) => {
+                tracing::error!(error = %format_args!("{cause:#}"), "internal error");
+                ("Something went wrong on our side.".to_owned(), None)
+            }
+            Self::Validation { message, details } => {
+                (message, (!details.is_empty()).then_some(details))
+            }
+            other => (other.to_string(), None),
+        };
+        (status, Json(ErrorEnvelope::new(code, message, details))).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    async fn render(err: AppError) -> (StatusCode, Value) {
+        let response = err.into_response();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap())
+    }
+
+    #[tokio::test]
+    async fn each_variant_has_its_status_and_code() {
+        let cases = [
+            (AppError::BadRequest("x".into()), 400, "BAD_REQUEST"),
+            (AppError::Unauthorized("x".into()), 401, "UNAUTHORIZED"),
+            (AppError::Forbidden("x".into()), 403, "FORBIDDEN"),
+            (AppError::NotFound("x".into()), 404, "NOT_FOUND"),
+            (AppError::Conflict("x".into()), 409, "CONFLICT"),
+            (AppError::RateLimited("x".into()), 429, "RATE_LIMITED"),
+            (
+                AppError::Unavailable("x".into()),
+                503,
+                "SERVICE_UNAVAILABLE",
+            ),
+        ];
+        for (err, status, code) in cases {
+            let (got_status, body) = render(err).await;
+            assert_eq!(got_status.as_u16(), status);
+            assert_eq!(
+                body,
+                json!({"success": false, "error": {"code": code, "message": "x"}})
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn validation_lists_the_fields() {
+        let err = AppError::Validation {
+            message: "invalid input".into(),
+            details: vec![FieldError::new("price", "must not be negative")],
+        };
+        let (status, body) = render(err).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body["error"]["code"], "VALIDATION_ERROR");
+        assert_eq!(body["error"]["details"][0]["field"], "price");
+    }
+
+    #[tokio::test]
+    async fn internal_errors_hide_their_cause() {
+        let err = AppError::from(sqlx::Error::Protocol("secret table exploded".into()));
+        let (status, body) = render(err).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(body["error"]["code"], "INTERNAL_ERROR");
+        assert!(!body.to_string().contains("secret"));
+    }
+}

@@ -1,0 +1,138 @@
+//! Test harness: a fresh, migrated database and the router for each test.
+
+use std::{
+    env,
+    path::PathBuf,
+    sync::atomic::{AtomicUsize, Ordering},
+    time::{SystemTime, UNIX_EPOCH},
+};
+
+use axum::{
+    body::Body,
+    http::{Request, StatusCode},
+};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use sqlx::{AnyConnection, Connection, Executor};
+use tower::ServiceExt;
+
+use shop::{app, db, AppState};
+
+pub struct TestApp {
+    pub state: AppState,
+    /// The URL of this test's own database.
+    pub database_url: String,
+    /// The SQLite file to delete when the test ends. PostgreSQL test databases
+    /// are left on the server, which is expected to be a throwaway one.
+    sqlite_file: Option<PathBuf>,
+}
+
+impl TestApp {
+    /// Sends a GET request through the router and returns the status and JSON body.
+    pub async fn get(&self, uri: &str) -> (StatusCode, Value) {
+        let request = Request::get(uri).body(Body::empty()).unwrap();
+        let response = app(self.state.clone()).oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let body = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|err| panic!("{uri} did not return JSON ({err}): {bytes:?}"));
+        (status, body)
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(file) = &self.sqlite_file {
+            // SQLite keeps the write-ahead log and its index beside the database.
+            for suffix in ["", "-wal", "-shm"] {
+                let mut path = file.clone().into_os_string();
+                path.push(suffix);
+                // A file that is already gone is fine.
+                let _ = std::fs::remove_file(path);
+            }
+        }
+    }
+}
+
+/// The PostgreSQL server to test against, if `TEST_DATABASE_URL` names one.
+pub fn postgres_server_url() -> Option<String> {
+    let url = env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| !url.is_empty())?;
+    assert!(
+        url.starts_with("postgres://") || url.starts_with("postgresql://"),
+        "TEST_DATABASE_URL must be a postgres:// URL"
+    );
+    Some(url)
+}
+
+/// Creates and migrates a database of its own for one test.
+pub async fn spawn_app() -> TestApp {
+    let name = unique_name();
+    let (database_url, sqlite_file) = match postgres_server_url() {
+        Some(server_url) => (create_postgres_database(&server_url, &name).await, None),
+        None => {
+            let file = env::temp_dir().join(format!("{name}.db"));
+            (format!("sqlite://{}?mode=rwc", file.display()), Some(file))
+        }
+    };
+
+    let pool = db::connect(&database_url)
+        .await
+        .expect("connect to the test database");
+    db::migrate(&pool).await.expect("migrate the test database");
+    TestApp {
+        state: AppState { db: pool },
+        database_url,
+        sqlite_file,
+    }
+}
+
+/// A name no other test, in this run or a parallel one, is using.
+fn unique_name() -> String {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+    // Short and lowercase, because PostgreSQL cuts names at 63 bytes.
+    format!("test_{}_{count}_{nanos}", std::process::id())
+}
+
+async fn create_postgres_database(server_url: &str, name: &str) -> String {
+    sqlx::any::install_default_drivers();
+    let mut conn = AnyConnection::connect(server_url)
+        .await
+        .expect("connect to TEST_DATABASE_URL");
+    conn.execute(format!(r#"CREATE DATABASE "{name}""#).as_str())
+        .await
+        .expect("create a test database");
+    conn.close()
+        .await
+        .expect("disconnect from TEST_DATABASE_URL");
+    with_database(server_url, name)
+}
+
+/// Swaps the database name in a PostgreSQL URL, keeping its query options.
+fn with_database(server_url: &str, name: &str) -> String {
+    let (base, query) = match server_url.split_once('?') {
+        Some((base, query)) => (base, format!("?{query}")),
+        None => (server_url, String::new()),
+    };
+    let host_start = base.find("://").map_or(0, |i| i + 3);
+    let server = match base[host_start..].find('/') {
+        Some(slash) => &base[..host_start + slash],
+        None => base,
+    };
+    format!("{server}/{name}{query}")
+}
+
+#[test]
+fn with_database_replaces_only_the_name() {
+    assert_eq!(
+        with_database("postgres://u:p@host:5432/postgres?sslmode=disable", "t1"),
+        "postgres://u:p@host:5432/t1?sslmode=disable"
+    );
+    assert_eq!(with_database("postgres://host", "t1"), "postgres://host/t1");
+}

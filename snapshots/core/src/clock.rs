@@ -1,0 +1,80 @@
+//! Wall-clock timestamps in the one text format the database stores.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// The current time as ISO-8601 UTC with milliseconds, e.g. `2024-05-01T12:30:00.000Z`.
+///
+/// Timestamps are stored as fixed-width text because both SQLite and
+/// PostgreSQL read it back through sqlx's `Any` driver, and because
+/// fixed-width text sorts in time order.
+pub fn now_utc() -> String {
+    // A clock set before 1970 is a broken machine; the epoch is a safe floor.
+    let since_epoch = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    format_utc(since_epoch)
+}
+
+/// Formats a time since the Unix epoch as ISO-8601 UTC with milliseconds.
+pub fn format_utc(since_epoch: Duration) -> String {
+    let secs = since_epoch.as_secs();
+    let (year, month, day) = civil_from_days(secs / 86_400);
+    let time_of_day = secs % 86_400;
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        time_of_day / 3_600,
+        time_of_day % 3_600 / 60,
+        time_of_day % 60,
+        since_epoch.subsec_millis(),
+    )
+}
+
+/// Converts days since 1970-01-01 to a (year, month, day) date.
+///
+/// This is Howard Hinnant's `civil_from_days`, which counts in 400-year eras
+/// so leap years need no special cases; it saves a date-time dependency.
+fn civil_from_days(days: u64) -> (u64, u64, u64) {
+    // Shift the epoch to 0000-03-01 so the leap day falls at the end of a year.
+    let days = days + 719_468;
+    let era = days / 146_097;
+    let day_of_era = days % 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+    let month = if shifted_month < 10 {
+        shifted_month + 3
+    } else {
+        shifted_month - 9
+    };
+    let year = era * 400 + year_of_era + u64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_known_instants() {
+        let cases = [
+            (0, 0, "1970-01-01T00:00:00.000Z"),
+            (951_782_400, 0, "2000-02-29T00:00:00.000Z"),
+            (1_709_251_199, 999, "2024-02-29T23:59:59.999Z"),
+            (1_735_689_599, 5, "2024-12-31T23:59:59.005Z"),
+            (4_107_542_400, 0, "2100-03-01T00:00:00.000Z"),
+        ];
+        for (secs, millis, expected) in cases {
+            let since_epoch = Duration::from_secs(secs) + Duration::from_millis(millis);
+            assert_eq!(format_utc(since_epoch), expected, "for {secs}s");
+        }
+    }
+
+    #[test]
+    fn now_has_the_stored_shape() {
+        let now = now_utc();
+        assert_eq!(now.len(), "2024-01-01T00:00:00.000Z".len());
+        assert!(now.ends_with('Z'));
+    }
+}

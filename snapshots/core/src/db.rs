@@ -1,0 +1,89 @@
+//! Database connections and schema migrations, for SQLite and PostgreSQL alike.
+
+use std::{path::Path, time::Duration};
+
+use anyhow::{bail, Context};
+use sqlx::{any::AnyPoolOptions, migrate::Migrator, AnyPool, Database, Executor, Postgres, Sqlite};
+
+/// Each backend has its own migration folder because their SQL dialects differ.
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Run on every new SQLite connection, since SQLite keeps these per connection
+/// (except the journal mode, which is stored in the file and harmless to repeat).
+const SQLITE_PRAGMAS: [&str; 4] = [
+    // SQLite ignores foreign keys unless asked to enforce them.
+    "PRAGMA foreign_keys = ON",
+    // Write-ahead logging lets readers carry on while one connection writes.
+    "PRAGMA journal_mode = WAL",
+    // With WAL, NORMAL cannot corrupt the file (a power cut may lose the last
+    // commits) and saves a disk sync on every commit.
+    "PRAGMA synchronous = NORMAL",
+    // Wait for a competing writer instead of failing at once with SQLITE_BUSY.
+    "PRAGMA busy_timeout = 5000",
+];
+
+/// Opens a connection pool for a `sqlite:` or `postgres:` URL.
+pub async fn connect(url: &str) -> anyhow::Result<AnyPool> {
+    sqlx::any::install_default_drivers();
+    if url.starts_with("sqlite:") {
+        create_sqlite_dir(url)?;
+    }
+
+    let pool = AnyPoolOptions::new()
+        // Fail a request after a few seconds instead of sqlx's default 30 when
+        // the database is down, so `/ready` reports it while a probe still waits.
+        .acquire_timeout(Duration::from_secs(5))
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                if conn.backend_name() == Sqlite::NAME {
+                    for pragma in SQLITE_PRAGMAS {
+                        conn.execute(pragma).await?;
+                    }
+                }
+                Ok(())
+            })
+        })
+        .connect(url)
+        .await
+        .context("could not connect to the database")?;
+    Ok(pool)
+}
+
+/// Brings the schema up to date; migrations already applied are skipped.
+pub async fn migrate(pool: &AnyPool) -> anyhow::Result<()> {
+    let mut conn = pool.acquire().await?;
+    let backend = conn.backend_name().to_owned();
+    let migrator = match backend.as_str() {
+        Sqlite::NAME => &SQLITE_MIGRATIONS,
+        Postgres::NAME => &POSTGRES_MIGRATIONS,
+        other => bail!("no migrations for database backend {other}"),
+    };
+    migrator
+        .run(&mut *conn)
+        .await
+        .with_context(|| format!("could not migrate the {backend} database"))?;
+    tracing::info!(%backend, "database schema is up to date");
+    Ok(())
+}
+
+/// Creates the folder of a SQLite database file, because `mode=rwc` creates
+/// the file but not the folders above it.
+fn create_sqlite_dir(url: &str) -> anyhow::Result<()> {
+    // Strip the scheme and options the same way sqlx does to find the file path.
+    let rest = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let path = rest.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return Ok(());
+    }
+    if let Some(dir) = Path::new(path)
+        .parent()
+        .filter(|dir| !dir.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("could not create the database folder {}", dir.display()))?;
+    }
+    Ok(())
+}
