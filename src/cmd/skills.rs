@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::catalog::Catalog;
 use crate::cmd::Options;
+use crate::skill::CORE;
 
 #[derive(Serialize)]
 struct Listed<'a> {
@@ -19,8 +20,11 @@ struct Listed<'a> {
 
 pub fn run(options: &Options, json: bool) -> Result<ExitCode> {
     let catalog = Catalog::load(options.skills_dir.as_deref())?;
-    let listed: Vec<Listed> = catalog
-        .iter()
+    // The core first: every other skill builds on it.
+    let mut skills: Vec<_> = catalog.iter().collect();
+    skills.sort_by_key(|s| (s.manifest.name != CORE, &s.manifest.name));
+    let listed: Vec<Listed> = skills
+        .into_iter()
         .map(|s| Listed {
             name: &s.manifest.name,
             summary: &s.manifest.summary,

@@ -9,7 +9,7 @@ use tokio::net::TcpListener;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use crate::{error::AppError, health};
+use crate::{error::AppError, geo, health};
 
 /// What every handler can reach. Cloned per request, so it holds only handles.
 #[derive(Debug, Clone)]
@@ -22,6 +22,7 @@ pub struct AppState {
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
+        .merge(geo::router())
         .fallback(not_found)
         .layer(
             TraceLayer::new_for_http()

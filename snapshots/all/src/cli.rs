@@ -23,6 +23,8 @@ pub enum Command {
     Serve,
     /// Run migrations and exit.
     Migrate,
+    /// Query Pancake POS (configured by POS_BASE_URL and POS_API_KEY).
+    Pancake(crate::pancake::cli::PancakeArgs),
 }
 
 impl Cli {
@@ -31,6 +33,7 @@ impl Cli {
         match self.command.unwrap_or(Command::Serve) {
             Command::Serve => serve(&self.config).await,
             Command::Migrate => migrate(&self.config).await,
+            Command::Pancake(args) => crate::pancake::cli::run(args).await,
         }
     }
 }

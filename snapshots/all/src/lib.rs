@@ -8,7 +8,9 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod geo;
 pub mod health;
+pub mod pancake;
 pub mod settings;
 
 pub use app::{app, AppState};
