@@ -58,9 +58,10 @@ pub fn summary(plan: &Plan, dry_run: bool) -> String {
     }
 }
 
-/// A line of information that is not about one path.
+/// A line of information that is not about one path. It goes to stderr so that the output
+/// of `diff` and `check --json` stays machine-readable.
 pub fn note(message: &str) {
-    let mut out = anstream::stdout().lock();
+    let mut out = anstream::stderr().lock();
     let style = Style::new().bold();
     let _ = writeln!(out, "{style}note:{style:#} {message}");
 }

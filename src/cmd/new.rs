@@ -93,7 +93,8 @@ pub fn run(options: &Options, args: NewArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let state = state_files(&regeneration)?;
-    if occupied {
+    if target.exists() {
+        // Staged inside the directory, so a failure still leaves it as it was.
         write::apply(&target, &regeneration.plan, &state)?;
     } else {
         write::create_dir_atomically(&target, |dir| write::apply(dir, &regeneration.plan, &state))?;

@@ -77,6 +77,52 @@ fn new_into_an_existing_empty_directory_works() {
     std::fs::create_dir(s.project()).unwrap();
     poscake(s.path(), &["new", "shop", "--yes"]).ok();
     assert!(s.project().join("Cargo.toml").is_file());
+
+    // Including the current directory, named as `.`.
+    let here = s.path().join("here");
+    std::fs::create_dir(&here).unwrap();
+    poscake(&here, &["new", ".", "--yes", "--name", "here"]).ok();
+    assert!(here.join("Cargo.toml").is_file());
+    let left: Vec<_> = std::fs::read_dir(&here)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.starts_with(".poscake-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn notes_do_not_mix_with_machine_readable_output() {
+    let s = Scratch::new();
+    let skills = s.custom_skills();
+    poscake(
+        s.path(),
+        &[
+            "new",
+            "shop",
+            "--yes",
+            "--skills-dir",
+            skills.to_str().unwrap(),
+        ],
+    )
+    .ok();
+    let manifest = s.read("poscake.toml");
+    s.write(
+        "poscake.toml",
+        &manifest.replace(
+            "skills = [\"poscake\"",
+            "skills = [\"poscake\", \"pos-needy\"",
+        ),
+    );
+    let run = s.run(&["check", "--json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["upToDate"], false);
+    assert!(
+        run.stderr.contains("note: adding `pos-extra`"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

@@ -38,10 +38,10 @@ fn add_brings_in_what_a_skill_requires_and_says_so() {
     let s = project();
     let run = s.run(&["add", "needy"]).ok();
     assert!(
-        run.stdout
+        run.stderr
             .contains("note: adding `pos-extra`, which `pos-needy` requires\n"),
         "{}",
-        run.stdout
+        run.stderr
     );
     assert!(s.project().join("src/extra.rs").is_file());
     assert!(s.project().join("NEEDY.md").is_file());
