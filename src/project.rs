@@ -8,6 +8,7 @@ use toml_edit::{DocumentMut, Item, Table, value};
 
 use crate::answers::{Answers, ProjectName};
 use crate::catalog::Catalog;
+use crate::resolve;
 
 pub const MANIFEST_FILE: &str = "poscake.toml";
 
@@ -75,14 +76,15 @@ impl ProjectManifest {
         Ok(())
     }
 
-    /// Checks that every recorded skill exists, with its canonical name.
-    pub fn check_skills(&self, catalog: &Catalog) -> Result<()> {
-        for name in &self.project.skills {
-            if catalog.get(name).is_none() {
-                bail!(
+    /// Checks that every recorded skill exists, and spells each one in full (a user editing
+    /// the file may have written a short name).
+    pub fn canonicalize_skills(&mut self, catalog: &Catalog) -> Result<()> {
+        for name in &mut self.project.skills {
+            *name = resolve::canonical(catalog, name).map_err(|_| {
+                anyhow::anyhow!(
                     "{MANIFEST_FILE}: skill `{name}` is unknown to this poscake (is a --skills-dir missing?)"
-                );
-            }
+                )
+            })?;
         }
         Ok(())
     }

@@ -85,6 +85,9 @@ pub struct EnvVar {
     /// Shown in `.env.example`; commented out when the variable is optional.
     #[serde(default)]
     pub example: String,
+    /// The value the app uses when the variable is unset, if any.
+    #[serde(default)]
+    pub default: Option<String>,
     #[serde(default)]
     pub required: bool,
 }

@@ -11,7 +11,7 @@ use crate::catalog::Catalog;
 use crate::cli::NewArgs;
 use crate::cmd::workspace::{Regeneration, conflict_exit, display, state_files};
 use crate::cmd::{Options, interactive};
-use crate::project::{Generator, Project, ProjectManifest, VERSION};
+use crate::project::{Generator, MANIFEST_FILE, Project, ProjectManifest, VERSION};
 use crate::render::{self, Tree};
 use crate::resolve;
 use crate::skill::CORE;
@@ -23,6 +23,12 @@ const DEFAULT_SKILLS: [&str; 2] = [CORE, "pos-auth"];
 pub fn run(options: &Options, args: NewArgs) -> Result<ExitCode> {
     let target = options.root.join(&args.dir);
     let occupied = is_occupied(&target)?;
+    if target.join(MANIFEST_FILE).exists() {
+        bail!(
+            "{} is already a poscake project; use `poscake add` or `poscake update` there",
+            display(&target)
+        );
+    }
     if occupied && !args.force {
         bail!(
             "{} is not empty; use --force to generate into it (your files are merged, never overwritten)",

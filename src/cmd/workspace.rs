@@ -53,14 +53,14 @@ impl Workspace {
                     .with_context(|| format!("cannot read {}", manifest_path.display()));
             }
         };
-        let manifest = ProjectManifest::parse(&manifest_text)?;
+        let mut manifest = ProjectManifest::parse(&manifest_text)?;
         let skills_dir = match (&options.skills_dir, &manifest.generator.skills_dir) {
             (Some(dir), _) => Some(dir.clone()),
             (None, Some(recorded)) => Some(root.join(recorded)),
             (None, None) => None,
         };
         let catalog = Catalog::load(skills_dir.as_deref())?;
-        manifest.check_skills(&catalog)?;
+        manifest.canonicalize_skills(&catalog)?;
         let base_path = base::path();
         let base_bytes = std::fs::read(base_path.under(&root)).with_context(|| {
             format!(

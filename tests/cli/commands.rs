@@ -69,6 +69,13 @@ fn new_refuses_a_directory_that_is_not_empty() {
     poscake(s.path(), &["new", "shop", "--yes", "--force"]).ok();
     assert_eq!(s.read("notes.txt"), "mine\n");
     assert!(s.project().join("Cargo.toml").is_file());
+
+    let run = poscake(s.path(), &["new", "shop", "--yes", "--force"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: shop is already a poscake project; use `poscake add` or `poscake update` there\n"
+    );
 }
 
 #[test]

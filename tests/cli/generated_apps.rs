@@ -4,9 +4,12 @@
 //! directory so their dependencies compile once.
 
 use std::collections::BTreeSet;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use crate::support::poscake;
 
@@ -48,6 +51,7 @@ fn check_app(name: &str, skills: &str) {
         None,
     );
     cargo(&project, &["build"], None);
+    serves_health_on_sqlite(&project, name);
     cargo(&project, &["test"], None);
     if let Some(url) = std::env::var("POSCAKE_TEST_POSTGRES_URL")
         .ok()
@@ -55,6 +59,62 @@ fn check_app(name: &str, skills: &str) {
     {
         cargo(&project, &["test"], Some(&url));
     }
+}
+
+/// Starts the built binary with no configuration, as a user would after `cargo run`, and
+/// asks it for `/health` and `/ready` over a real socket.
+fn serves_health_on_sqlite(project: &Path, name: &str) {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let binary = apps_dir().join("target/debug").join(name);
+    let mut server = Command::new(&binary)
+        .arg("serve")
+        .current_dir(project)
+        .env("PORT", port.to_string())
+        .env_remove("DATABASE_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|err| panic!("cannot start {}: {err}", binary.display()));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let health = loop {
+        match http_get(port, "/health") {
+            Some(response) => break response,
+            None if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(100)),
+            None => {
+                let _ = server.kill();
+                panic!("{name} did not answer on port {port} within 30 s");
+            }
+        }
+    };
+    let ready = http_get(port, "/ready").unwrap_or_default();
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    assert!(health.ends_with(r#"{"status":"ok"}"#), "{health}");
+    assert!(ready.starts_with("HTTP/1.1 200"), "{ready}");
+    assert!(
+        project.join("data").join(format!("{name}.db")).is_file(),
+        "the SQLite file was not created under ./data"
+    );
+}
+
+fn http_get(port: u16, path: &str) -> Option<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    Some(response)
 }
 
 fn cargo(project: &Path, args: &[&str], postgres: Option<&str>) {

@@ -235,10 +235,7 @@ fn diff_exit_code_follows_manifest_changes() {
     let manifest = s.read("poscake.toml");
     s.write(
         "poscake.toml",
-        &manifest.replace(
-            "skills = [\"poscake\"",
-            "skills = [\"poscake\", \"pos-extra\"",
-        ),
+        &manifest.replace("skills = [\"poscake\"", "skills = [\"poscake\", \"extra\""),
     );
     let run = s.run(&["diff", "--exit-code"]);
     assert_eq!(run.code, 1);
