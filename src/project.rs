@@ -89,9 +89,10 @@ impl ProjectManifest {
         Ok(())
     }
 
-    /// Gives every migration of `skills` a version, keeping the ones already recorded and
-    /// numbering new ones after the highest version ever recorded, in skill order.
-    pub fn assign_migrations(&mut self, catalog: &Catalog, skills: &[String]) {
+    /// Gives every migration of the project's skills a version, keeping the ones already
+    /// recorded and numbering new ones after the highest version ever recorded, in skill
+    /// order.
+    pub fn assign_migrations(&mut self, catalog: &Catalog) {
         let mut next = self
             .migrations
             .values()
@@ -100,7 +101,7 @@ impl ProjectManifest {
             .copied()
             .unwrap_or(0)
             + 1;
-        for name in skills {
+        for name in &self.project.skills {
             let skill = catalog.get(name).expect("resolved skills exist");
             for migration in &skill.manifest.migrations {
                 let versions = self.migrations.entry(name.clone()).or_default();
@@ -196,6 +197,44 @@ mod tests {
             again.contains("skills = [\"poscake\", \"pos-x\"]"),
             "{again}"
         );
+    }
+
+    #[test]
+    fn migration_versions_are_kept_and_new_ones_come_after_all_others() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("skills")).unwrap();
+        std::fs::write(
+            dir.path().join("skills/t-a.toml"),
+            "name = \"t-a\"\nsummary = \"a\"\nmigrations = [\"one\", \"two\"]\n",
+        )
+        .unwrap();
+        let catalog = Catalog::load(Some(dir.path())).unwrap();
+        let mut manifest = sample();
+        manifest.project.skills.push("t-a".into());
+        let core: BTreeMap<String, i64> = catalog
+            .get("poscake")
+            .unwrap()
+            .manifest
+            .migrations
+            .iter()
+            .zip(1..)
+            .map(|(name, version)| (name.clone(), version))
+            .collect();
+        manifest.migrations = BTreeMap::from([
+            ("poscake".into(), core.clone()),
+            // A removed skill's versions still count: the database has applied them.
+            ("pos-gone".into(), BTreeMap::from([("old".into(), 1000)])),
+        ]);
+        manifest.assign_migrations(&catalog);
+        assert_eq!(manifest.migrations["poscake"], core);
+        assert_eq!(manifest.migrations["pos-gone"]["old"], 1000);
+        assert_eq!(manifest.migrations["t-a"]["one"], 1001);
+        assert_eq!(manifest.migrations["t-a"]["two"], 1002);
+
+        // Assigning again changes nothing.
+        let before = manifest.migrations.clone();
+        manifest.assign_migrations(&catalog);
+        assert_eq!(manifest.migrations, before);
     }
 
     #[test]

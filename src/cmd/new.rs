@@ -82,7 +82,7 @@ pub fn run(options: &Options, args: NewArgs) -> Result<ExitCode> {
         },
         migrations: BTreeMap::new(),
     };
-    manifest.assign_migrations(&catalog, &manifest.project.skills.clone());
+    manifest.assign_migrations(&catalog);
     let tree = render::render(&catalog, &manifest)?;
     let disk = if occupied {
         write::read(&target, tree.keys().cloned())?

@@ -85,7 +85,7 @@ impl Workspace {
         }
         manifest.project.skills = resolution.skills;
         manifest.generator.version = VERSION.to_string();
-        manifest.assign_migrations(&self.catalog, &manifest.project.skills.clone());
+        manifest.assign_migrations(&self.catalog);
         let tree = render::render(&self.catalog, &manifest)?;
         let paths = tree.keys().chain(self.base.keys()).cloned();
         let disk = write::read(&self.root, paths)?;
