@@ -2,33 +2,62 @@
 
 use axum::{
     http::{Method, Uri},
-    Router,
+    middleware, Router,
 };
 use sqlx::AnyPool;
 use tokio::net::TcpListener;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use crate::{error::AppError, geo, health};
+use crate::{
+    error::AppError,
+    health,
+    metrics::{self, Metrics},
+    request_id,
+};
+
+use crate::geo;
 
 /// What every handler can reach. Cloned per request, so it holds only handles.
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub db: AnyPool,
+    pub metrics: Metrics,
+}
+
+impl AppState {
+    /// State over a database pool, with metrics starting from zero.
+    pub fn new(db: AnyPool) -> Self {
+        Self {
+            db,
+            metrics: Metrics::default(),
+        }
+    }
 }
 
 /// Builds the whole router. Each feature module contributes its routes with
 /// one `.merge(module::router())` line.
 pub fn app(state: AppState) -> Router {
+    // `Router::layer` wraps each route after routing, so the metrics see the
+    // matched route. The layer added last runs first: request ids are settled
+    // before the trace span that records them is opened.
     Router::new()
         .merge(health::router())
+        .merge(metrics::router())
         .merge(geo::router())
         .fallback(not_found)
+        .layer(middleware::from_fn_with_state(
+            state.metrics.clone(),
+            metrics::track_requests,
+        ))
         .layer(
             TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .make_span_with(request_id::request_span)
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
+        .layer(request_id::propagate_layer())
+        .layer(request_id::set_layer())
+        .layer(middleware::map_request(request_id::drop_unusable))
         .with_state(state)
 }
 

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod app;
+pub mod bind;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -10,7 +11,9 @@ pub mod db;
 pub mod error;
 pub mod geo;
 pub mod health;
+pub mod metrics;
 pub mod pancake;
+pub mod request_id;
 pub mod settings;
 
 pub use app::{app, AppState};

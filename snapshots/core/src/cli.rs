@@ -4,7 +4,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use tokio::net::TcpListener;
 
-use crate::{app, config::Config, db, AppState};
+use crate::{app, bind, config::Config, db, AppState};
 
 /// Point-of-sale web service.
 #[derive(Debug, Parser)]
@@ -44,6 +44,8 @@ async fn migrate(config: &Config) -> anyhow::Result<()> {
 }
 
 async fn serve(config: &Config) -> anyhow::Result<()> {
+    // Checked before touching the database, so a refusal is the only output.
+    bind::check_host(&config.host, config.allow_public_bind)?;
     let pool = db::connect(config.database_url()).await?;
     // Migrating first means a fresh database works on first start.
     db::migrate(&pool).await?;
@@ -52,7 +54,7 @@ async fn serve(config: &Config) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("could not listen on {}:{}", address.0, address.1))?;
     tracing::info!(address = %listener.local_addr()?, "listening");
-    app::serve(listener, AppState { db: pool.clone() }).await?;
+    app::serve(listener, AppState::new(pool.clone())).await?;
     pool.close().await;
     Ok(())
 }
@@ -83,6 +85,14 @@ mod tests {
             cli.config.database_url(),
             crate::config::DEFAULT_DATABASE_URL
         );
+    }
+
+    #[test]
+    fn public_bind_and_log_format_have_flags() {
+        let cli =
+            Cli::try_parse_from([BIN, "--allow-public-bind", "--log-format", "json"]).unwrap();
+        assert!(cli.config.allow_public_bind);
+        assert_eq!(cli.config.log_format, crate::config::LogFormat::Json);
     }
 
     #[test]

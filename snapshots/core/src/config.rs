@@ -1,6 +1,9 @@
-//! Runtime settings, read from flags or the environment.
+//! Runtime settings, read from flags, the environment or a `.env` file.
 
-use clap::Args;
+use std::path::Path;
+
+use anyhow::Context;
+use clap::{Args, ValueEnum};
 
 /// Where the database lives when `DATABASE_URL` is unset: a SQLite file that
 /// is created on first start, so the app runs with zero setup.
@@ -21,6 +24,33 @@ pub struct Config {
     /// Port to listen on.
     #[arg(long, env = "PORT", default_value_t = 3000, global = true)]
     pub port: u16,
+
+    /// Listen on a HOST other than loopback even though the app has no login.
+    #[arg(
+        long,
+        env = "ALLOW_PUBLIC_BIND",
+        value_parser = parse_switch,
+        global = true
+    )]
+    pub allow_public_bind: bool,
+
+    /// Log format: `text` for people, `json` (one object a line) for log collectors.
+    #[arg(
+        long,
+        env = "LOG_FORMAT",
+        value_enum,
+        ignore_case = true,
+        default_value_t = LogFormat::Text,
+        global = true
+    )]
+    pub log_format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 impl Config {
@@ -31,5 +61,68 @@ impl Config {
             .as_deref()
             .filter(|url| !url.is_empty())
             .unwrap_or(DEFAULT_DATABASE_URL)
+    }
+}
+
+/// Parses an on/off setting. Empty counts as off, like an unset variable,
+/// because `.env` files and container setups often leave values empty;
+/// anything unrecognised is an error rather than a guess, since this switch
+/// guards a security decision.
+fn parse_switch(value: &str) -> Result<bool, String> {
+    match value.to_ascii_lowercase().as_str() {
+        "" | "false" | "0" | "no" | "off" => Ok(false),
+        "true" | "1" | "yes" | "on" => Ok(true),
+        _ => Err("expected true or false".to_owned()),
+    }
+}
+
+/// Loads variables from a `.env` file into the environment. Variables that
+/// are already set win, so a deployment can override the file; a missing file
+/// is fine, since production usually has none.
+///
+/// This changes the process environment, which is only sound while the
+/// program has a single thread: call it first thing in `main`.
+pub fn load_env_file(path: &Path) -> anyhow::Result<()> {
+    match dotenvy::from_path(path) {
+        Ok(()) => Ok(()),
+        Err(err) if err.not_found() => Ok(()),
+        Err(err) => Err(err).with_context(|| format!("could not load {}", path.display())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Only files that set nothing are tested here: changing the environment
+    // while other tests run on other threads is not sound.
+
+    #[test]
+    fn switches_read_common_spellings_and_empty_as_off() {
+        for on in ["true", "TRUE", "1", "yes", "on"] {
+            assert_eq!(parse_switch(on), Ok(true), "{on}");
+        }
+        for off in ["", "false", "False", "0", "no", "off"] {
+            assert_eq!(parse_switch(off), Ok(false), "{off}");
+        }
+        assert!(parse_switch("maybe").is_err());
+    }
+
+    #[test]
+    fn a_missing_env_file_is_fine() {
+        let path = std::env::temp_dir().join("shop-no-such-dir/.env");
+        load_env_file(&path).unwrap();
+    }
+
+    #[test]
+    fn a_malformed_env_file_is_an_error_naming_it() {
+        let path = std::env::temp_dir().join(format!("shop-malformed-{}.env", std::process::id()));
+        std::fs::write(&path, "NOT A VALID LINE\n").unwrap();
+        let result = load_env_file(&path);
+        std::fs::remove_file(&path).unwrap();
+
+        let message = format!("{:#}", result.unwrap_err());
+        assert!(message.starts_with(&format!("could not load {}", path.display())));
+        assert!(message.contains("line"), "{message}");
     }
 }

@@ -3,12 +3,15 @@
 
 pub mod api;
 pub mod app;
+pub mod bind;
 pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;
 pub mod health;
+pub mod metrics;
+pub mod request_id;
 pub mod settings;
 
 pub use app::{app, AppState};

@@ -3,13 +3,17 @@
 use std::{
     env,
     path::PathBuf,
-    sync::atomic::{AtomicUsize, Ordering},
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Once,
+    },
     time::{SystemTime, UNIX_EPOCH},
 };
 
 use axum::{
     body::Body,
     http::{Request, StatusCode},
+    response::Response,
 };
 use http_body_util::BodyExt;
 use serde_json::Value;
@@ -31,13 +35,24 @@ impl TestApp {
     /// Sends a GET request through the router and returns the status and JSON body.
     pub async fn get(&self, uri: &str) -> (StatusCode, Value) {
         let request = Request::get(uri).body(Body::empty()).unwrap();
-        let response = app(self.state.clone()).oneshot(request).await.unwrap();
+        let response = self.send(request).await;
         let status = response.status();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         let body = serde_json::from_slice(&bytes)
             .unwrap_or_else(|err| panic!("{uri} did not return JSON ({err}): {bytes:?}"));
         (status, body)
     }
+
+    /// Sends any request through the router and returns the whole response.
+    pub async fn send(&self, request: Request<Body>) -> Response {
+        app(self.state.clone()).oneshot(request).await.unwrap()
+    }
+}
+
+/// Reads a response body that is expected to be UTF-8 text.
+pub async fn body_text(response: Response) -> String {
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    String::from_utf8(bytes.to_vec()).expect("a UTF-8 body")
 }
 
 impl Drop for TestApp {
@@ -68,6 +83,7 @@ pub fn postgres_server_url() -> Option<String> {
 
 /// Creates and migrates a database of its own for one test.
 pub async fn spawn_app() -> TestApp {
+    listen_to_every_callsite();
     let name = unique_name();
     let (database_url, sqlite_file) = match postgres_server_url() {
         Some(server_url) => (create_postgres_database(&server_url, &name).await, None),
@@ -82,10 +98,26 @@ pub async fn spawn_app() -> TestApp {
         .expect("connect to the test database");
     db::migrate(&pool).await.expect("migrate the test database");
     TestApp {
-        state: AppState { db: pool },
+        state: AppState::new(pool),
         database_url,
         sqlite_file,
     }
+}
+
+/// Installs a process-wide subscriber that records nothing but listens to
+/// everything, so tests that capture logs with a subscriber of their own see
+/// every event.
+///
+/// `tracing` decides once per callsite, for the whole process, whether anyone
+/// listens, and while a single subscriber exists it asks the thread that first
+/// reaches the callsite. Without this, a test thread with no subscriber could
+/// settle that for a thread that has one.
+fn listen_to_every_callsite() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        tracing::subscriber::set_global_default(tracing_subscriber::registry())
+            .expect("no other global subscriber in the test binary");
+    });
 }
 
 /// A name no other test, in this run or a parallel one, is using.

@@ -6,5 +6,7 @@
 mod database;
 mod health;
 mod helpers;
+mod metrics;
 mod not_found;
+mod request_id;
 mod settings;
