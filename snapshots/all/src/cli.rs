@@ -4,7 +4,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use tokio::net::TcpListener;
 
-use crate::{app, bind, config::Config, db, AppState};
+use crate::{app, bind, config::Config, db, seed, AppState};
 
 /// Point-of-sale web service.
 #[derive(Debug, Parser)]
@@ -23,6 +23,8 @@ pub enum Command {
     Serve,
     /// Run migrations and exit.
     Migrate,
+    /// Run migrations, then add a demo shop (safe to run again).
+    Seed,
     /// Query Pancake POS (configured by POS_BASE_URL and POS_API_KEY).
     Pancake(crate::pancake::cli::PancakeArgs),
 }
@@ -33,6 +35,7 @@ impl Cli {
         match self.command.unwrap_or(Command::Serve) {
             Command::Serve => serve(&self.config).await,
             Command::Migrate => migrate(&self.config).await,
+            Command::Seed => seed(&self.config).await,
             Command::Pancake(args) => crate::pancake::cli::run(args).await,
         }
     }
@@ -42,6 +45,22 @@ async fn migrate(config: &Config) -> anyhow::Result<()> {
     let pool = db::connect(config.database_url()).await?;
     db::migrate(&pool).await?;
     // Closing the pool lets SQLite checkpoint its write-ahead log before exit.
+    pool.close().await;
+    Ok(())
+}
+
+async fn seed(config: &Config) -> anyhow::Result<()> {
+    let pool = db::connect(config.database_url()).await?;
+    db::migrate(&pool).await?;
+    let summary = seed::run(&pool)
+        .await
+        .map_err(|err| anyhow::anyhow!("could not seed the demo shop: {err:?}"))?;
+    tracing::info!(
+        created = summary.products_created,
+        updated = summary.products_updated,
+        customers = summary.customers,
+        "demo shop seeded"
+    );
     pool.close().await;
     Ok(())
 }
@@ -57,7 +76,7 @@ async fn serve(config: &Config) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("could not listen on {}:{}", address.0, address.1))?;
     tracing::info!(address = %listener.local_addr()?, "listening");
-    app::serve(listener, AppState::new(pool.clone())).await?;
+    app::serve(listener, AppState::new(pool.clone(), config.sales_rules())).await?;
     pool.close().await;
     Ok(())
 }
@@ -96,6 +115,25 @@ mod tests {
             Cli::try_parse_from([BIN, "--allow-public-bind", "--log-format", "json"]).unwrap();
         assert!(cli.config.allow_public_bind);
         assert_eq!(cli.config.log_format, crate::config::LogFormat::Json);
+    }
+
+    #[test]
+    fn sales_rules_default_to_vietnamese_practice() {
+        let cli = Cli::try_parse_from([BIN]).unwrap();
+        assert_eq!(
+            cli.config.sales_rules(),
+            crate::config::SalesRules::default()
+        );
+        let cli = Cli::try_parse_from([
+            BIN,
+            "--tax-inclusive",
+            "false",
+            "--allow-negative-stock",
+            "yes",
+        ])
+        .unwrap();
+        assert!(!cli.config.sales_rules().tax_inclusive);
+        assert!(cli.config.sales_rules().allow_negative_stock);
     }
 
     #[test]

@@ -3,7 +3,10 @@
 use std::{path::Path, time::Duration};
 
 use anyhow::{bail, Context};
-use sqlx::{any::AnyPoolOptions, migrate::Migrator, AnyPool, Database, Executor, Postgres, Sqlite};
+use sqlx::{
+    any::AnyPoolOptions, migrate::Migrator, Any, AnyPool, Database, Executor, Postgres, Sqlite,
+    Transaction,
+};
 
 /// Each backend has its own migration folder because their SQL dialects differ.
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -65,6 +68,26 @@ pub async fn migrate(pool: &AnyPool) -> anyhow::Result<()> {
         .with_context(|| format!("could not migrate the {backend} database"))?;
     tracing::info!(%backend, "database schema is up to date");
     Ok(())
+}
+
+/// Starts a transaction that will write.
+///
+/// SQLite starts a plain `BEGIN` as a reader and upgrades it at the first
+/// write; when two such transactions both read first, neither can upgrade and
+/// one fails at once with "database is locked", whatever the busy timeout.
+/// `BEGIN IMMEDIATE` takes the write lock up front, so concurrent writers queue
+/// on the busy timeout instead. PostgreSQL locks rows as it writes them and
+/// needs nothing special.
+pub async fn begin_write(pool: &AnyPool) -> Result<Transaction<'static, Any>, sqlx::Error> {
+    if is_sqlite(pool) {
+        pool.begin_with("BEGIN IMMEDIATE").await
+    } else {
+        pool.begin().await
+    }
+}
+
+fn is_sqlite(pool: &AnyPool) -> bool {
+    pool.connect_options().database_url.scheme() == "sqlite"
 }
 
 /// Creates the folder of a SQLite database file, because `mode=rwc` creates

@@ -10,24 +10,31 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::{
+    catalog, categories,
+    config::SalesRules,
+    customers,
     error::AppError,
-    health,
+    health, inventory,
     metrics::{self, Metrics},
-    request_id,
+    orders, request_id,
 };
 
-/// What every handler can reach. Cloned per request, so it holds only handles.
+/// What every handler can reach. Cloned per request, so it holds only handles
+/// and small copies.
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub db: AnyPool,
+    pub rules: SalesRules,
     pub metrics: Metrics,
 }
 
 impl AppState {
-    /// State over a database pool, with metrics starting from zero.
-    pub fn new(db: AnyPool) -> Self {
+    /// State over a database pool with the given selling rules, and metrics
+    /// starting from zero.
+    pub fn new(db: AnyPool, rules: SalesRules) -> Self {
         Self {
             db,
+            rules,
             metrics: Metrics::default(),
         }
     }
@@ -42,6 +49,11 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
         .merge(metrics::router())
+        .merge(categories::router())
+        .merge(catalog::router())
+        .merge(customers::router())
+        .merge(inventory::router())
+        .merge(orders::router())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             state.metrics.clone(),

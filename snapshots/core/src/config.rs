@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use anyhow::Context;
-use clap::{Args, ValueEnum};
+use clap::{builder::BoolishValueParser, ArgAction, Args, ValueEnum};
 
 /// Where the database lives when `DATABASE_URL` is unset: a SQLite file that
 /// is created on first start, so the app runs with zero setup.
@@ -44,6 +44,28 @@ pub struct Config {
         global = true
     )]
     pub log_format: LogFormat,
+
+    /// Whether shelf prices include VAT (Vietnamese practice) or VAT is added at checkout.
+    #[arg(
+        long,
+        env = "TAX_INCLUSIVE",
+        default_value_t = true,
+        action = ArgAction::Set,
+        value_parser = BoolishValueParser::new(),
+        global = true
+    )]
+    pub tax_inclusive: bool,
+
+    /// Whether a sale may take stock below zero instead of being refused.
+    #[arg(
+        long,
+        env = "ALLOW_NEGATIVE_STOCK",
+        default_value_t = false,
+        action = ArgAction::Set,
+        value_parser = BoolishValueParser::new(),
+        global = true
+    )]
+    pub allow_negative_stock: bool,
 }
 
 /// How log lines are written.
@@ -51,6 +73,27 @@ pub struct Config {
 pub enum LogFormat {
     Text,
     Json,
+}
+
+/// The selling rules checkout and the stock ledger follow. They live in
+/// [`crate::AppState`] so tests can choose them without environment variables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SalesRules {
+    /// Prices include tax, and the tax is the part of the price that is tax.
+    pub tax_inclusive: bool,
+    /// Stock may go below zero; otherwise short sales are refused.
+    pub allow_negative_stock: bool,
+}
+
+impl Default for SalesRules {
+    /// Vietnamese shelf prices include VAT, and a shop should not sell what it
+    /// does not have unless it says so.
+    fn default() -> Self {
+        Self {
+            tax_inclusive: true,
+            allow_negative_stock: false,
+        }
+    }
 }
 
 impl Config {
@@ -61,6 +104,14 @@ impl Config {
             .as_deref()
             .filter(|url| !url.is_empty())
             .unwrap_or(DEFAULT_DATABASE_URL)
+    }
+
+    /// The selling rules these settings choose.
+    pub fn sales_rules(&self) -> SalesRules {
+        SalesRules {
+            tax_inclusive: self.tax_inclusive,
+            allow_negative_stock: self.allow_negative_stock,
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use axum::{
     Json,
 };
 
-use crate::api::{ErrorEnvelope, FieldError};
+use crate::api::{ErrorDetails, ErrorEnvelope, FieldError, StockShortage};
 
 /// Everything a handler can fail with. The message of each variant except
 /// `Internal` is shown to the client, so it must be safe to show.
@@ -27,6 +27,15 @@ pub enum AppError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// A value that must be unique (a SKU, a phone number) is taken.
+    #[error("{message}")]
+    Duplicate { field: String, message: String },
+    /// A sale or stock change would take stock below zero; nothing was written.
+    #[error("{message}")]
+    InsufficientStock {
+        message: String,
+        shortages: Vec<StockShortage>,
+    },
     #[error("{0}")]
     RateLimited(String),
     /// A dependency such as the database is down; the client may retry later.
@@ -38,6 +47,14 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// A 422 naming one invalid field.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Validation {
+            message: "The request has invalid fields.".into(),
+            details: vec![FieldError::new(field, message)],
+        }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
@@ -45,7 +62,9 @@ impl AppError {
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
-            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Conflict(_) | Self::Duplicate { .. } | Self::InsufficientStock { .. } => {
+                StatusCode::CONFLICT
+            }
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -60,12 +79,19 @@ impl AppError {
             Self::Unauthorized(_) => "UNAUTHORIZED",
             Self::Forbidden(_) => "FORBIDDEN",
             Self::NotFound(_) => "NOT_FOUND",
-            Self::Conflict(_) => "CONFLICT",
+            Self::Conflict(_) | Self::Duplicate { .. } => "CONFLICT",
+            Self::InsufficientStock { .. } => "INSUFFICIENT_STOCK",
             Self::RateLimited(_) => "RATE_LIMITED",
             Self::Unavailable(_) => "SERVICE_UNAVAILABLE",
             Self::Internal(_) => "INTERNAL_ERROR",
         }
     }
+}
+
+/// Whether a database error is a UNIQUE constraint refusing a duplicate.
+pub fn is_unique_violation(err: &sqlx::Error) -> bool {
+    err.as_database_error()
+        .is_some_and(|db_err| db_err.is_unique_violation())
 }
 
 /// Database errors are unexpected by default; handlers that expect one (a
@@ -85,8 +111,16 @@ impl IntoResponse for AppError {
                 tracing::error!(error = %format_args!("{cause:#}"), "internal error");
                 ("Something went wrong on our side.".to_owned(), None)
             }
-            Self::Validation { message, details } => {
-                (message, (!details.is_empty()).then_some(details))
+            Self::Validation { message, details } => (
+                message,
+                (!details.is_empty()).then_some(ErrorDetails::Fields(details)),
+            ),
+            Self::Duplicate { field, message } => {
+                let details = vec![FieldError::new(field, message.clone())];
+                (message, Some(ErrorDetails::Fields(details)))
+            }
+            Self::InsufficientStock { message, shortages } => {
+                (message, Some(ErrorDetails::Shortages(shortages)))
             }
             other => (other.to_string(), None),
         };
@@ -143,6 +177,39 @@ mod tests {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(body["error"]["code"], "VALIDATION_ERROR");
         assert_eq!(body["error"]["details"][0]["field"], "price");
+    }
+
+    #[tokio::test]
+    async fn a_duplicate_is_a_conflict_naming_the_field() {
+        let err = AppError::Duplicate {
+            field: "sku".into(),
+            message: "SKU CF-01 is already used.".into(),
+        };
+        let (status, body) = render(err).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert_eq!(body["error"]["code"], "CONFLICT");
+        assert_eq!(body["error"]["details"][0]["field"], "sku");
+    }
+
+    #[tokio::test]
+    async fn insufficient_stock_lists_the_lines() {
+        let err = AppError::InsufficientStock {
+            message: "not enough stock".into(),
+            shortages: vec![StockShortage {
+                product_id: 1,
+                variant_id: 2,
+                sku: "CF-01".into(),
+                requested: 3,
+                available: 1,
+            }],
+        };
+        let (status, body) = render(err).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert_eq!(body["error"]["code"], "INSUFFICIENT_STOCK");
+        assert_eq!(
+            body["error"]["details"],
+            json!([{"productId": 1, "variantId": 2, "sku": "CF-01", "requested": 3, "available": 1}])
+        );
     }
 
     #[tokio::test]

@@ -4,15 +4,27 @@
 pub mod api;
 pub mod app;
 pub mod bind;
+pub mod catalog;
+pub mod categories;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod customers;
 pub mod db;
 pub mod error;
+pub mod extract;
+pub mod filter;
 pub mod health;
+pub mod inventory;
 pub mod metrics;
+pub mod money;
+pub mod orders;
+pub mod pagination;
 pub mod request_id;
+pub mod search;
+pub mod seed;
 pub mod settings;
+pub mod validate;
 
 pub use app::{app, AppState};
 pub use error::AppError;

@@ -66,6 +66,26 @@ impl FieldError {
     }
 }
 
+/// One order line that cannot be sold from stock, listed in an
+/// `INSUFFICIENT_STOCK` error's `details`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StockShortage {
+    pub product_id: i64,
+    pub variant_id: i64,
+    pub sku: String,
+    pub requested: i64,
+    pub available: i64,
+}
+
+/// What an error's `details` list: invalid fields, or lines short of stock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum ErrorDetails {
+    Fields(Vec<FieldError>),
+    Shortages(Vec<StockShortage>),
+}
+
 /// An error response: `{"success":false,"error":{"code":…,"message":…}}`.
 #[derive(Debug, Serialize)]
 pub struct ErrorEnvelope {
@@ -78,11 +98,11 @@ struct ErrorBody {
     code: &'static str,
     message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    details: Option<Vec<FieldError>>,
+    details: Option<ErrorDetails>,
 }
 
 impl ErrorEnvelope {
-    pub fn new(code: &'static str, message: String, details: Option<Vec<FieldError>>) -> Self {
+    pub fn new(code: &'static str, message: String, details: Option<ErrorDetails>) -> Self {
         Self {
             success: false,
             error: ErrorBody {
@@ -122,7 +142,11 @@ mod tests {
     #[test]
     fn error_with_details() {
         let details = vec![FieldError::new("name", "is required")];
-        let body = ErrorEnvelope::new("VALIDATION_ERROR", "invalid input".into(), Some(details));
+        let body = ErrorEnvelope::new(
+            "VALIDATION_ERROR",
+            "invalid input".into(),
+            Some(ErrorDetails::Fields(details)),
+        );
         assert_eq!(
             serde_json::to_value(body).unwrap(),
             json!({"success": false, "error": {

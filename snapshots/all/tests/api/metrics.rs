@@ -8,7 +8,7 @@ use crate::helpers::{body_text, spawn_app, TestApp};
 /// Scrapes `/metrics` the way Prometheus does.
 async fn scrape(app: &TestApp) -> String {
     let response = app
-        .send(Request::get("/metrics").body(Body::empty()).unwrap())
+        .send_raw(Request::get("/metrics").body(Body::empty()).unwrap())
         .await;
     assert_eq!(response.status(), StatusCode::OK);
     let content_type = response.headers()[header::CONTENT_TYPE].to_str().unwrap();
@@ -42,7 +42,7 @@ async fn requests_are_timed_by_method_route_and_status() {
     app.get("/ready").await;
     let post = Request::post("/health").body(Body::empty()).unwrap();
     assert_eq!(
-        app.send(post).await.status(),
+        app.send_raw(post).await.status(),
         StatusCode::METHOD_NOT_ALLOWED
     );
 

@@ -12,15 +12,15 @@ use std::{
 
 use axum::{
     body::Body,
-    http::{Request, StatusCode},
+    http::{header, Request, StatusCode},
     response::Response,
 };
 use http_body_util::BodyExt;
-use serde_json::Value;
+use serde_json::{json, Value};
 use sqlx::{AnyConnection, Connection, Executor};
 use tower::ServiceExt;
 
-use shop::{app, db, AppState};
+use shop::{app, config::SalesRules, db, AppState};
 
 pub struct TestApp {
     pub state: AppState,
@@ -34,17 +34,117 @@ pub struct TestApp {
 impl TestApp {
     /// Sends a GET request through the router and returns the status and JSON body.
     pub async fn get(&self, uri: &str) -> (StatusCode, Value) {
+        self.send(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+    }
+
+    /// Sends a JSON body with POST.
+    pub async fn post(&self, uri: &str, body: Value) -> (StatusCode, Value) {
+        self.send(json_request("POST", uri, &body)).await
+    }
+
+    /// Sends a JSON body with PUT.
+    pub async fn put(&self, uri: &str, body: Value) -> (StatusCode, Value) {
+        self.send(json_request("PUT", uri, &body)).await
+    }
+
+    pub async fn delete(&self, uri: &str) -> (StatusCode, Value) {
+        self.send(Request::delete(uri).body(Body::empty()).unwrap())
+            .await
+    }
+
+    /// Sends a body as it is, with the given content type.
+    pub async fn post_raw(&self, uri: &str, content_type: &str, body: &str) -> (StatusCode, Value) {
+        let request = Request::post(uri)
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body.to_owned()))
+            .unwrap();
+        self.send(request).await
+    }
+
+    /// Sends any request and returns the status and JSON body.
+    pub async fn send(&self, request: Request<Body>) -> (StatusCode, Value) {
+        send(&self.state, request).await
+    }
+
+    /// GETs a non-JSON response: status, content type and text.
+    pub async fn get_text(&self, uri: &str) -> (StatusCode, String, String) {
         let request = Request::get(uri).body(Body::empty()).unwrap();
-        let response = self.send(request).await;
+        let response = self.send_raw(request).await;
         let status = response.status();
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(|value| value.to_str().unwrap().to_owned())
+            .unwrap_or_default();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        let body = serde_json::from_slice(&bytes)
-            .unwrap_or_else(|err| panic!("{uri} did not return JSON ({err}): {bytes:?}"));
-        (status, body)
+        (
+            status,
+            content_type,
+            String::from_utf8(bytes.to_vec()).unwrap(),
+        )
+    }
+
+    /// Creates a product and returns its `data`.
+    pub async fn create_product(&self, name: &str, sku: &str, price: i64) -> Value {
+        let body = json!({"name": name, "sku": sku, "price": price, "taxRate": 1000});
+        let (status, body) = self.post("/api/products", body).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["data"].clone()
+    }
+
+    /// Creates a product with `stock` units received, and returns its id.
+    pub async fn stocked_product(&self, sku: &str, price: i64, stock: i64) -> i64 {
+        let product = self
+            .create_product(&format!("Sản phẩm {sku}"), sku, price)
+            .await;
+        let id = product["id"].as_i64().unwrap();
+        if stock > 0 {
+            let receipt = json!({"productId": id, "quantity": stock, "reason": "test"});
+            let (status, body) = self.post("/api/inventory/receipts", receipt).await;
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+        }
+        id
+    }
+
+    /// The product's `stock` as the API reports it.
+    pub async fn stock_of(&self, product_id: i64) -> i64 {
+        let (status, body) = self.get(&format!("/api/products/{product_id}")).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["data"]["stock"].as_i64().unwrap()
+    }
+
+    /// Counts rows with a SQL query returning one number.
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql)
+            .fetch_one(&self.state.db)
+            .await
+            .unwrap()
+    }
+
+    /// Checks the ledger invariant: every stock level equals the sum of its
+    /// movements, and no movement lacks a level.
+    pub async fn assert_stock_matches_ledger(&self) {
+        let mismatched = self
+            .count(
+                "SELECT COUNT(*) FROM stock_levels s WHERE s.on_hand <> \
+                 (SELECT CAST(COALESCE(SUM(m.quantity), 0) AS BIGINT) FROM stock_movements m \
+                   WHERE m.variant_id = s.variant_id AND m.warehouse_id = s.warehouse_id)",
+            )
+            .await;
+        assert_eq!(mismatched, 0, "stock levels differ from the ledger");
+        let orphaned = self
+            .count(
+                "SELECT COUNT(*) FROM stock_movements m WHERE NOT EXISTS \
+                 (SELECT 1 FROM stock_levels s \
+                   WHERE s.variant_id = m.variant_id AND s.warehouse_id = m.warehouse_id)",
+            )
+            .await;
+        assert_eq!(orphaned, 0, "movements without a stock level");
     }
 
     /// Sends any request through the router and returns the whole response.
-    pub async fn send(&self, request: Request<Body>) -> Response {
+    pub async fn send_raw(&self, request: Request<Body>) -> Response {
         app(self.state.clone()).oneshot(request).await.unwrap()
     }
 }
@@ -53,6 +153,27 @@ impl TestApp {
 pub async fn body_text(response: Response) -> String {
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     String::from_utf8(bytes.to_vec()).expect("a UTF-8 body")
+}
+
+/// Sends a request through a fresh router for `state`; usable from spawned tasks.
+pub async fn send(state: &AppState, request: Request<Body>) -> (StatusCode, Value) {
+    let uri = request.uri().clone();
+    let response = app(state.clone()).oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let body = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|err| panic!("{uri} did not return JSON ({err}): {bytes:?}"));
+    (status, body)
+}
+
+/// A request with a JSON body.
+pub fn json_request(method: &str, uri: &str, body: &Value) -> Request<Body> {
+    Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap()
 }
 
 impl Drop for TestApp {
@@ -81,8 +202,14 @@ pub fn postgres_server_url() -> Option<String> {
     Some(url)
 }
 
-/// Creates and migrates a database of its own for one test.
+/// Creates and migrates a database of its own for one test, with the
+/// default sales rules (prices include tax, no negative stock).
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(SalesRules::default()).await
+}
+
+/// Like [`spawn_app`], with the sales rules given.
+pub async fn spawn_app_with(rules: SalesRules) -> TestApp {
     listen_to_every_callsite();
     let name = unique_name();
     let (database_url, sqlite_file) = match postgres_server_url() {
@@ -98,7 +225,7 @@ pub async fn spawn_app() -> TestApp {
         .expect("connect to the test database");
     db::migrate(&pool).await.expect("migrate the test database");
     TestApp {
-        state: AppState::new(pool),
+        state: AppState::new(pool, rules),
         database_url,
         sqlite_file,
     }

@@ -3,10 +3,20 @@
 //! Every test runs on a fresh SQLite file by default, or on a fresh PostgreSQL
 //! database when `TEST_DATABASE_URL` points at a PostgreSQL server.
 
+mod categories;
+mod concurrency;
+mod customers;
 mod database;
 mod health;
 mod helpers;
+mod import_export;
+mod inventory;
 mod metrics;
 mod not_found;
+mod orders;
+mod payments;
+mod products;
 mod request_id;
+mod search_speed;
+mod seed;
 mod settings;

@@ -18,7 +18,7 @@ async fn get_with_id(app: &TestApp, uri: &str, id: Option<&str>) -> Response {
     if let Some(id) = id {
         request = request.header(HEADER, id);
     }
-    app.send(request.body(Body::empty()).unwrap()).await
+    app.send_raw(request.body(Body::empty()).unwrap()).await
 }
 
 fn response_id(response: &Response) -> String {

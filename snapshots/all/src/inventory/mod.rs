@@ -1,0 +1,14 @@
+//! Stock: warehouses, the quantity on hand of each variant in each, and the
+//! append-only ledger of movements that explains every change.
+//!
+//! The one invariant: for every variant and warehouse, on hand equals the sum
+//! of its movements. [`ledger::post`] is the only code that changes stock,
+//! and it writes the movement and the level in the caller's transaction.
+
+pub mod ledger;
+mod model;
+mod repo;
+mod routes;
+mod service;
+
+pub use routes::router;

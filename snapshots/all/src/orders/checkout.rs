@@ -1,0 +1,270 @@
+//! Checkout: turning a cart into a pending order in one transaction.
+//!
+//! The order, its lines and its stock movements are written together, and
+//! stock is taken with conditional updates, so a sale either happens whole or
+//! not at all: when any line is short, the transaction is rolled back and the
+//! response names every short line.
+
+use std::collections::BTreeMap;
+
+use sqlx::{AnyConnection, AnyPool};
+
+use super::{
+    model::{Order, OrderRequest},
+    order_number,
+    pricing::{self, LineInput, PricingError},
+    repo::{self, NewLine, NewOrder, Sellable},
+    service,
+};
+use crate::{
+    api::StockShortage,
+    clock,
+    config::SalesRules,
+    customers, db,
+    inventory::ledger::{self, MovementKind, NewMovement, Posted},
+    validate::Problems,
+    AppError,
+};
+
+/// The most lines one order may have; a till never needs more.
+const MAX_LINES: usize = 500;
+/// The most units of one line, far above any real sale.
+const MAX_QUANTITY: i64 = 1_000_000;
+/// Idempotency keys are client-made identifiers such as UUIDs.
+const MAX_KEY_CHARS: usize = 200;
+
+/// Whether [`place`] made a new order or found the one made by an earlier
+/// request with the same idempotency key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placed {
+    Created,
+    Replayed,
+}
+
+/// An item that passed validation.
+struct Wanted {
+    product_id: i64,
+    variant_id: Option<i64>,
+    quantity: i64,
+    discount: i64,
+}
+
+/// Creates a pending order, or returns the order an earlier request with the
+/// same idempotency key created. Prices come from the catalog, never the
+/// client.
+pub async fn place(
+    db: &AnyPool,
+    rules: SalesRules,
+    request: &OrderRequest,
+    idempotency_key: Option<&str>,
+) -> Result<(Order, Placed), AppError> {
+    let (wanted, order_discount) = validate(request, idempotency_key)?;
+    if let Some(key) = idempotency_key {
+        let mut conn = db.acquire().await?;
+        if let Some(order) = replay(&mut conn, key).await? {
+            return Ok((order, Placed::Replayed));
+        }
+    }
+
+    let mut tx = db::begin_write(db).await?;
+    let items = resolve(&mut tx, request, &wanted).await?;
+    let inputs: Vec<LineInput> = items
+        .iter()
+        .zip(&wanted)
+        .map(|(item, wanted)| LineInput {
+            unit_price: item.price,
+            quantity: wanted.quantity,
+            tax_rate: item.tax_rate,
+            discount: wanted.discount,
+        })
+        .collect();
+    let priced =
+        pricing::price(&inputs, order_discount, rules.tax_inclusive).map_err(pricing_error)?;
+
+    let now = clock::now_utc();
+    let warehouse_id = ledger::default_warehouse(&mut tx).await?;
+    let header = NewOrder {
+        customer_id: request.customer_id,
+        warehouse_id,
+        idempotency_key,
+        tax_inclusive: rules.tax_inclusive,
+        subtotal: priced.subtotal,
+        order_discount,
+        discount: priced.discount,
+        tax: priced.tax,
+        total: priced.total,
+    };
+    let Some(order_id) = repo::insert(&mut tx, &header, &now).await? else {
+        // A concurrent request with the same key committed first.
+        tx.rollback().await?;
+        let mut conn = db.acquire().await?;
+        let order = replay(&mut conn, idempotency_key.unwrap_or_default()).await?;
+        let order = order.ok_or_else(|| anyhow::anyhow!("idempotent order vanished"))?;
+        return Ok((order, Placed::Replayed));
+    };
+    let number = order_number(order_id);
+    repo::set_number(&mut tx, order_id, &number).await?;
+    for ((item, wanted), line) in items.iter().zip(&wanted).zip(&priced.lines) {
+        let line = NewLine {
+            item,
+            quantity: wanted.quantity,
+            line_discount: line.line_discount,
+            order_discount: line.order_discount,
+            tax: line.tax,
+            total: line.total,
+        };
+        repo::insert_line(&mut tx, order_id, &line).await?;
+    }
+
+    let sale = Sale {
+        order_id,
+        number: &number,
+        warehouse_id,
+    };
+    let shortages = take_stock(&mut tx, rules, &items, &wanted, &sale).await?;
+    if !shortages.is_empty() {
+        tx.rollback().await?;
+        let lines: Vec<_> = shortages.iter().map(|s| s.sku.as_str()).collect();
+        return Err(AppError::InsufficientStock {
+            message: format!("Not enough stock for {}.", lines.join(", ")),
+            shortages,
+        });
+    }
+    let order = service::load(&mut tx, order_id).await?;
+    tx.commit().await?;
+    Ok((order, Placed::Created))
+}
+
+async fn replay(conn: &mut AnyConnection, key: &str) -> Result<Option<Order>, AppError> {
+    match repo::find_by_key(conn, key).await? {
+        Some(header) => Ok(Some(service::load(conn, header.id).await?)),
+        None => Ok(None),
+    }
+}
+
+fn validate(
+    request: &OrderRequest,
+    idempotency_key: Option<&str>,
+) -> Result<(Vec<Wanted>, i64), AppError> {
+    let mut problems = Problems::default();
+    let items = request.items.as_deref().unwrap_or_default();
+    if items.is_empty() {
+        problems.add("items", "must list at least one item");
+    }
+    if items.len() > MAX_LINES {
+        problems.add("items", format!("must list at most {MAX_LINES} items"));
+    }
+    let wanted: Vec<Wanted> = items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| {
+            let field = |name: &str| format!("items[{index}].{name}");
+            let discount = item.discount.unwrap_or(0);
+            problems.in_range(&field("discount"), discount, 0..=i64::MAX);
+            Wanted {
+                product_id: problems.number(&field("productId"), item.product_id, 1..=i64::MAX),
+                variant_id: item.variant_id,
+                quantity: problems.number(&field("quantity"), item.quantity, 1..=MAX_QUANTITY),
+                discount,
+            }
+        })
+        .collect();
+    let order_discount = request.discount.unwrap_or(0);
+    problems.in_range("discount", order_discount, 0..=i64::MAX);
+    if let Some(key) = idempotency_key {
+        problems.check(
+            !key.trim().is_empty() && key.chars().count() <= MAX_KEY_CHARS,
+            "Idempotency-Key",
+            format!("must be 1 to {MAX_KEY_CHARS} characters"),
+        );
+    }
+    problems.finish()?;
+    Ok((wanted, order_discount))
+}
+
+/// Looks up what each item sells, reporting every unknown or inactive one.
+async fn resolve(
+    conn: &mut AnyConnection,
+    request: &OrderRequest,
+    wanted: &[Wanted],
+) -> Result<Vec<Sellable>, AppError> {
+    let mut problems = Problems::default();
+    let mut items = Vec::with_capacity(wanted.len());
+    for (index, item) in wanted.iter().enumerate() {
+        match repo::sellable(conn, item.product_id, item.variant_id).await? {
+            Some(found) if found.active == 1 => items.push(found),
+            Some(_) => problems.add(format!("items[{index}].productId"), "is not for sale"),
+            None if item.variant_id.is_some() => problems.add(
+                format!("items[{index}].variantId"),
+                "no such variant of this product",
+            ),
+            None => problems.add(format!("items[{index}].productId"), "no such product"),
+        }
+    }
+    if let Some(customer_id) = request.customer_id {
+        if !customers::exists(conn, customer_id).await? {
+            problems.add("customerId", "no such customer");
+        }
+    }
+    problems.finish()?;
+    Ok(items)
+}
+
+/// The order that stock is taken for.
+struct Sale<'a> {
+    order_id: i64,
+    number: &'a str,
+    warehouse_id: i64,
+}
+
+/// Posts one SALE movement per variant, in variant id order so that
+/// concurrent orders lock stock rows in the same order and cannot deadlock.
+/// Returns the lines that were short; the caller rolls back if there are any.
+async fn take_stock(
+    conn: &mut AnyConnection,
+    rules: SalesRules,
+    items: &[Sellable],
+    wanted: &[Wanted],
+    sale: &Sale<'_>,
+) -> Result<Vec<StockShortage>, AppError> {
+    let mut per_variant: BTreeMap<i64, (&Sellable, i64)> = BTreeMap::new();
+    for (item, wanted) in items.iter().zip(wanted) {
+        per_variant.entry(item.variant_id).or_insert((item, 0)).1 += wanted.quantity;
+    }
+    let mut shortages = Vec::new();
+    for (variant_id, (item, quantity)) in per_variant {
+        let movement = NewMovement {
+            variant_id,
+            warehouse_id: sale.warehouse_id,
+            quantity: -quantity,
+            kind: MovementKind::Sale,
+            reason: format!("Order {}", sale.number),
+            order_id: Some(sale.order_id),
+        };
+        if let Posted::Short { available } =
+            ledger::post(conn, &movement, rules.allow_negative_stock).await?
+        {
+            shortages.push(StockShortage {
+                product_id: item.product_id,
+                variant_id,
+                sku: item.sku.clone(),
+                requested: quantity,
+                available,
+            });
+        }
+    }
+    Ok(shortages)
+}
+
+fn pricing_error(err: PricingError) -> AppError {
+    match err {
+        PricingError::LineDiscountTooLarge(index) => AppError::invalid(
+            format!("items[{index}].discount"),
+            "must not exceed the line's price × quantity",
+        ),
+        PricingError::OrderDiscountTooLarge => {
+            AppError::invalid("discount", "must not exceed the order's amount")
+        }
+        PricingError::Overflow => AppError::invalid("items", "the order's amounts are too large"),
+    }
+}

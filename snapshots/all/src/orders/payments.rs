@@ -1,0 +1,77 @@
+//! Taking cash towards an order, with change.
+//!
+//! The customer hands over `amount`; the payment applied is the smaller of
+//! that and what is still due, and the rest is change. Several payments add up
+//! until the total is covered, and then the order is paid.
+
+use sqlx::AnyPool;
+
+use super::{
+    model::{OrderStatus, PaymentOutcome, PaymentRequest},
+    repo::{self, NewPayment},
+    service::not_found,
+};
+use crate::{clock, db, validate::Problems, AppError};
+
+/// The most cash one payment may tender: ten billion đồng.
+const MAX_TENDERED: i64 = 10_000_000_000;
+
+pub async fn pay(
+    db: &AnyPool,
+    order_id: i64,
+    request: &PaymentRequest,
+) -> Result<PaymentOutcome, AppError> {
+    let mut problems = Problems::default();
+    let method = problems.text("method", request.method.as_deref(), 32);
+    if !method.is_empty() && method != "cash" {
+        problems.add("method", "only \"cash\" is accepted for now");
+    }
+    let tendered = problems.number("amount", request.amount, 0..=MAX_TENDERED);
+    problems.finish()?;
+
+    let mut tx = db::begin_write(db).await?;
+    let now = clock::now_utc();
+    let order = repo::lock(&mut tx, order_id, &now)
+        .await?
+        .ok_or_else(|| not_found(order_id))?;
+    if order.status != OrderStatus::Pending {
+        return Err(AppError::Conflict(format!(
+            "Order {} is {}; only a pending order takes payments.",
+            order.number,
+            order.status.as_str()
+        )));
+    }
+    if tendered == 0 && order.remaining > 0 {
+        return Err(AppError::invalid("amount", "must be greater than zero"));
+    }
+    let applied = tendered.min(order.remaining);
+    let change = tendered - applied;
+    let paid = order.paid + applied;
+    let status = if paid == order.total {
+        OrderStatus::Paid
+    } else {
+        OrderStatus::Pending
+    };
+    let payment = NewPayment {
+        order_id,
+        method: &method,
+        amount: applied,
+        tendered,
+        change,
+        status,
+        paid_at: (status == OrderStatus::Paid).then_some(now.as_str()),
+    };
+    repo::insert_payment(&mut tx, &payment, &now).await?;
+    let payments = repo::payments(&mut tx, order_id).await?;
+    tx.commit().await?;
+    Ok(PaymentOutcome {
+        order_id,
+        number: order.number,
+        status,
+        total: order.total,
+        paid,
+        remaining: order.total - paid,
+        change,
+        payments,
+    })
+}

@@ -1,0 +1,20 @@
+//! The catalog: products and the variants that are actually sold and stocked.
+//!
+//! Every product has one default variant, created with it, which carries the
+//! SKU, barcode and price the product shows; more variants (sizes, colours)
+//! may be added. SKUs and barcodes are unique across all variants.
+
+mod csv_io;
+mod model;
+mod repo;
+mod routes;
+mod service;
+mod variant_model;
+mod variant_repo;
+mod variant_service;
+
+pub use model::{Product, ProductRequest};
+pub use routes::router;
+pub use service::{upsert_product, UpsertOutcome};
+pub use variant_model::{Variant, VariantRequest};
+pub use variant_service::{add_variant, change_variant};

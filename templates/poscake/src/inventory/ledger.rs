@@ -1,0 +1,131 @@
+//! Posting stock movements: the level change and the ledger row together.
+
+use sqlx::AnyConnection;
+
+use crate::clock;
+
+/// Why stock changed. Stored as the upper-case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MovementKind {
+    /// Sold on an order (negative).
+    Sale,
+    /// Put back when an order was cancelled (positive).
+    CancelRestock,
+    /// A correction after a count, damage or loss (either sign).
+    Adjustment,
+    /// Delivered by a supplier (positive).
+    Receipt,
+}
+
+impl MovementKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sale => "SALE",
+            Self::CancelRestock => "CANCEL_RESTOCK",
+            Self::Adjustment => "ADJUSTMENT",
+            Self::Receipt => "RECEIPT",
+        }
+    }
+}
+
+/// A change to post: `quantity` is signed, negative to take stock out.
+#[derive(Debug, Clone)]
+pub struct NewMovement {
+    pub variant_id: i64,
+    pub warehouse_id: i64,
+    pub quantity: i64,
+    pub kind: MovementKind,
+    pub reason: String,
+    pub order_id: Option<i64>,
+}
+
+/// The result of [`post`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Posted {
+    /// The movement was written; its id.
+    Done(i64),
+    /// Nothing was written: taking the stock would leave less than zero.
+    Short { available: i64 },
+}
+
+/// Applies `movement` to the stock level and appends it to the ledger, in the
+/// caller's transaction.
+///
+/// Unless `allow_negative` is set, stock is taken out with a conditional
+/// update (`… WHERE on_hand >= n`), so two sales racing for the last unit
+/// cannot both succeed: the database decides, not a read made earlier.
+pub async fn post(
+    conn: &mut AnyConnection,
+    movement: &NewMovement,
+    allow_negative: bool,
+) -> Result<Posted, sqlx::Error> {
+    let now = clock::now_utc();
+    if movement.quantity < 0 && !allow_negative {
+        let taken = sqlx::query(
+            "UPDATE stock_levels SET on_hand = on_hand - $1, updated_at = $2 \
+             WHERE variant_id = $3 AND warehouse_id = $4 AND on_hand >= $1",
+        )
+        .bind(-movement.quantity)
+        .bind(&now)
+        .bind(movement.variant_id)
+        .bind(movement.warehouse_id)
+        .execute(&mut *conn)
+        .await?;
+        if taken.rows_affected() == 0 {
+            let available = on_hand(conn, movement.variant_id, movement.warehouse_id).await?;
+            return Ok(Posted::Short { available });
+        }
+    } else {
+        sqlx::query(
+            "INSERT INTO stock_levels (variant_id, warehouse_id, on_hand, updated_at) \
+             VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (variant_id, warehouse_id) DO UPDATE \
+             SET on_hand = stock_levels.on_hand + excluded.on_hand, \
+                 updated_at = excluded.updated_at",
+        )
+        .bind(movement.variant_id)
+        .bind(movement.warehouse_id)
+        .bind(movement.quantity)
+        .bind(&now)
+        .execute(&mut *conn)
+        .await?;
+    }
+    let id = sqlx::query_scalar(
+        "INSERT INTO stock_movements (variant_id, warehouse_id, quantity, kind, reason, \
+                                      order_id, actor, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, NULL, $7) RETURNING id",
+    )
+    .bind(movement.variant_id)
+    .bind(movement.warehouse_id)
+    .bind(movement.quantity)
+    .bind(movement.kind.as_str())
+    .bind(&movement.reason)
+    .bind(movement.order_id)
+    .bind(&now)
+    .fetch_one(conn)
+    .await?;
+    Ok(Posted::Done(id))
+}
+
+/// On hand for one variant in one warehouse; zero when it was never stocked.
+pub async fn on_hand(
+    conn: &mut AnyConnection,
+    variant_id: i64,
+    warehouse_id: i64,
+) -> Result<i64, sqlx::Error> {
+    let on_hand: Option<i64> = sqlx::query_scalar(
+        "SELECT on_hand FROM stock_levels WHERE variant_id = $1 AND warehouse_id = $2",
+    )
+    .bind(variant_id)
+    .bind(warehouse_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(on_hand.unwrap_or(0))
+}
+
+/// The warehouse that sales and stock changes use when none is named.
+pub async fn default_warehouse(conn: &mut AnyConnection) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM warehouses WHERE is_default = 1")
+        .fetch_one(conn)
+        .await
+}

@@ -1,0 +1,262 @@
+use axum::http::StatusCode;
+use serde_json::json;
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn create_then_read_a_product_with_its_default_variant() {
+    let app = spawn_app().await;
+    let body = json!({
+        "name": "Cà phê sữa đá lon", "sku": "CF-01", "price": 15000,
+        "barcode": "8930000000059", "costPrice": 10000, "taxRate": 800,
+    });
+    let (status, created) = app.post("/api/products", body).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["data"]["id"].as_i64().unwrap();
+
+    let (status, body) = app.get(&format!("/api/products/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let product = &body["data"];
+    assert_eq!(product["name"], "Cà phê sữa đá lon");
+    assert_eq!(product["sku"], "CF-01");
+    assert_eq!(product["barcode"], "8930000000059");
+    assert_eq!(product["price"], 15000);
+    assert_eq!(product["costPrice"], 10000);
+    assert_eq!(product["taxRate"], 800);
+    assert_eq!(product["stock"], 0);
+    assert_eq!(product["active"], true);
+    let variants = product["variants"].as_array().unwrap();
+    assert_eq!(variants.len(), 1);
+    assert_eq!(variants[0]["isDefault"], true);
+    assert_eq!(variants[0]["sku"], "CF-01");
+}
+
+#[tokio::test]
+async fn update_replaces_the_fields() {
+    let app = spawn_app().await;
+    let id = app.create_product("Bánh mì", "BM-01", 15000).await["id"]
+        .as_i64()
+        .unwrap();
+    let body = json!({"name": "Bánh mì thịt", "sku": "BM-02", "price": 20000, "barcode": "123"});
+    let (status, body) = app.put(&format!("/api/products/{id}"), body).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["data"]["name"], "Bánh mì thịt");
+    assert_eq!(body["data"]["sku"], "BM-02");
+    assert_eq!(body["data"]["price"], 20000);
+
+    let (status, _) = app
+        .put(
+            "/api/products/9999",
+            json!({"name": "x", "sku": "X", "price": 1}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn search_finds_by_name_without_accents_sku_or_barcode() {
+    let app = spawn_app().await;
+    app.create_product("Cà phê sữa đá", "CF-SUA", 25000).await;
+    app.create_product("Trà đào cam sả", "TRA-DAO", 30000).await;
+    let body =
+        json!({"name": "Nước suối", "sku": "NS-500", "price": 5000, "barcode": "8930000000035"});
+    assert_eq!(app.post("/api/products", body).await.0, StatusCode::CREATED);
+
+    let names = |body: serde_json::Value| -> Vec<String> {
+        body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    for (query, expected) in [
+        ("ca%20phe", vec!["Cà phê sữa đá"]),
+        ("C%C3%80%20PH%C3%8A", vec!["Cà phê sữa đá"]),
+        ("%C4%91%C3%A0o", vec!["Trà đào cam sả"]),
+        ("TRA-DAO", vec!["Trà đào cam sả"]),
+        ("8930000000035", vec!["Nước suối"]),
+        ("sua", vec!["Cà phê sữa đá"]),
+        ("xyz", vec![]),
+    ] {
+        let (status, body) = app.get(&format!("/api/products?search={query}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(names(body), expected, "search={query}");
+    }
+}
+
+#[tokio::test]
+async fn list_items_carry_the_contract_fields_and_page_meta() {
+    let app = spawn_app().await;
+    for n in 1..=5 {
+        app.create_product(&format!("Kẹo số {n}"), &format!("KEO-{n}"), 1000 * n)
+            .await;
+    }
+    let (status, body) = app.get("/api/products?page=2&pageSize=2").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["meta"], json!({"page": 2, "pageSize": 2, "total": 5}));
+    let items = body["data"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["name"], "Kẹo số 3");
+    for field in ["id", "name", "sku", "barcode", "price", "stock"] {
+        assert!(items[0].get(field).is_some(), "missing {field}");
+    }
+
+    let (status, body) = app.get("/api/products?page=0").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["details"][0]["field"], "page");
+    let (status, _) = app.get("/api/products?page=abc").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn invalid_fields_are_listed_with_their_names() {
+    let app = spawn_app().await;
+    let (status, body) = app
+        .post(
+            "/api/products",
+            json!({"name": " ", "sku": "X-1", "price": -5}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["code"], "VALIDATION_ERROR");
+    assert_eq!(
+        body["error"]["details"],
+        json!([
+            {"field": "name", "message": "is required"},
+            {"field": "price", "message": "must not be negative"},
+        ])
+    );
+
+    let (status, body) = app
+        .post(
+            "/api/products",
+            json!({"name": "A", "sku": "A", "price": "cheap"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["details"][0]["field"], "price");
+}
+
+#[tokio::test]
+async fn malformed_json_is_a_bad_request() {
+    let app = spawn_app().await;
+    let (status, body) = app
+        .post_raw("/api/products", "application/json", "{\"name\": ")
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"]["code"], "BAD_REQUEST");
+
+    let (status, body) = app.post_raw("/api/products", "text/plain", "{}").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["success"], false);
+}
+
+#[tokio::test]
+async fn duplicate_sku_or_barcode_is_a_conflict() {
+    let app = spawn_app().await;
+    let body = json!({"name": "A", "sku": "DUP", "price": 1, "barcode": "111"});
+    assert_eq!(app.post("/api/products", body).await.0, StatusCode::CREATED);
+
+    let (status, body) = app
+        .post(
+            "/api/products",
+            json!({"name": "B", "sku": "DUP", "price": 1}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["code"], "CONFLICT");
+    assert_eq!(body["error"]["details"][0]["field"], "sku");
+
+    let (status, body) = app
+        .post(
+            "/api/products",
+            json!({"name": "C", "sku": "OTHER", "price": 1, "barcode": "111"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["details"][0]["field"], "barcode");
+    assert_eq!(app.count("SELECT COUNT(*) FROM products").await, 1);
+}
+
+#[tokio::test]
+async fn delete_removes_an_unused_product_and_deactivates_a_sold_one() {
+    let app = spawn_app().await;
+    let unused = app.create_product("Chưa bán", "UNUSED", 1000).await["id"]
+        .as_i64()
+        .unwrap();
+    let (status, body) = app.delete(&format!("/api/products/{unused}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["data"]["outcome"], "deleted");
+    assert_eq!(
+        app.get(&format!("/api/products/{unused}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    let sold = app.stocked_product("SOLD", 1000, 5).await;
+    let order = json!({"items": [{"productId": sold, "quantity": 1}]});
+    let (status, order) = app.post("/api/orders", order).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, body) = app.delete(&format!("/api/products/{sold}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["data"]["outcome"], "deactivated");
+
+    // Hidden from the till, still readable, and the old order is intact.
+    let (_, list) = app.get("/api/products").await;
+    assert_eq!(list["meta"]["total"], 0);
+    let (_, list) = app.get("/api/products?includeInactive=true").await;
+    assert_eq!(list["meta"]["total"], 1);
+    let (status, old) = app
+        .get(&format!("/api/orders/{}", order["data"]["id"]))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(old["data"]["items"][0]["sku"], "SOLD");
+    let again = json!({"items": [{"productId": sold, "quantity": 1}]});
+    let (status, body) = app.post("/api/orders", again).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+}
+
+#[tokio::test]
+async fn variants_have_their_own_codes_and_prices() {
+    let app = spawn_app().await;
+    let id = app.create_product("Áo thun", "AO-M", 150000).await["id"]
+        .as_i64()
+        .unwrap();
+    let uri = format!("/api/products/{id}/variants");
+    let body = json!({"sku": "AO-L", "price": 160000, "attributes": {"size": "L"}});
+    let (status, created) = app.post(&uri, body).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["data"]["name"], "L");
+    assert_eq!(created["data"]["attributes"], json!({"size": "L"}));
+    let variant_id = created["data"]["id"].as_i64().unwrap();
+
+    let (status, body) = app.post(&uri, json!({"sku": "AO-M", "price": 1})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+
+    let update = json!({"sku": "AO-L", "price": 165000, "attributes": {"size": "L"}});
+    let (status, body) = app.put(&format!("{uri}/{variant_id}"), update).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["data"]["price"], 165000);
+
+    let (_, list) = app.get(&uri).await;
+    assert_eq!(list["data"].as_array().unwrap().len(), 2);
+    // Searching a variant's SKU finds its product.
+    let (_, found) = app.get("/api/products?search=AO-L").await;
+    assert_eq!(found["data"][0]["id"], id);
+
+    let default_id = list["data"][0]["id"].as_i64().unwrap();
+    let (status, _) = app.delete(&format!("{uri}/{default_id}")).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, body) = app.delete(&format!("{uri}/{variant_id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["data"]["outcome"], "deleted");
+}
+
+#[tokio::test]
+async fn unknown_category_is_a_validation_error() {
+    let app = spawn_app().await;
+    let body = json!({"name": "A", "sku": "A", "price": 1, "categoryId": 42});
+    let (status, body) = app.post("/api/products", body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["details"][0]["field"], "categoryId");
+}
