@@ -41,6 +41,9 @@ pub enum AppError {
     /// A dependency such as the database is down; the client may retry later.
     #[error("{0}")]
     Unavailable(String),
+    /// A remote service the app relies on (a payment gateway, an API) failed.
+    #[error("{0}")]
+    Upstream(String),
     /// A bug or an unexpected failure. Its cause is logged, never sent.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -67,6 +70,7 @@ impl AppError {
             }
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Upstream(_) => StatusCode::BAD_GATEWAY,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -83,6 +87,7 @@ impl AppError {
             Self::InsufficientStock { .. } => "INSUFFICIENT_STOCK",
             Self::RateLimited(_) => "RATE_LIMITED",
             Self::Unavailable(_) => "SERVICE_UNAVAILABLE",
+            Self::Upstream(_) => "UPSTREAM_ERROR",
             Self::Internal(_) => "INTERNAL_ERROR",
         }
     }
@@ -156,6 +161,7 @@ mod tests {
                 503,
                 "SERVICE_UNAVAILABLE",
             ),
+            (AppError::Upstream("x".into()), 502, "UPSTREAM_ERROR"),
         ];
         for (err, status, code) in cases {
             let (got_status, body) = render(err).await;

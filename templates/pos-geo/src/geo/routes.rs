@@ -1,15 +1,15 @@
 //! HTTP routes of the `pos-geo` skill: `/api/geo/*` proxied to Pancake POS and
-//! answered in the host app's JSON envelope.
+//! answered in the app's JSON envelope.
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::extract::State;
 use axum::routing::get;
-use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use axum::Router;
+use serde::Deserialize;
 
 use super::{Commune, District, Province, ProvinceQuery, VIETNAM};
+use crate::api::ApiResponse;
+use crate::error::AppError;
+use crate::extract::Query;
 use crate::pancake::{PancakeClient, PancakeConfig, PancakeError};
 
 /// Routes under `/api/geo`, configured from `POS_BASE_URL` / `POS_API_KEY`:
@@ -49,7 +49,7 @@ where
 }
 
 type GeoState = State<Option<PancakeClient>>;
-type ApiResult<T> = Result<Json<DataEnvelope<Vec<T>>>, ApiError>;
+type GeoResult<T> = Result<ApiResponse<Vec<T>>, AppError>;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -68,43 +68,52 @@ struct AreaParams {
 
 async fn provinces(
     State(client): GeoState,
-    params: Result<Query<ProvincesParams>, QueryRejection>,
-) -> ApiResult<Province> {
-    let Query(params) = params?;
+    Query(params): Query<ProvincesParams>,
+) -> GeoResult<Province> {
     let query = ProvinceQuery {
         country_code: non_blank(params.country_code).unwrap_or_else(|| VIETNAM.to_owned()),
         is_new: params.is_new.unwrap_or(false),
         all: params.all.unwrap_or(false),
     };
-    let data = configured(client)?.provinces(&query).await?;
-    Ok(DataEnvelope::ok(data))
+    let data = configured(client)?
+        .provinces(&query)
+        .await
+        .map_err(upstream)?;
+    Ok(ApiResponse::ok(data))
 }
 
 async fn districts(
     State(client): GeoState,
-    params: Result<Query<AreaParams>, QueryRejection>,
-) -> ApiResult<District> {
-    let Query(params) = params?;
+    Query(params): Query<AreaParams>,
+) -> GeoResult<District> {
     let province_id = required(params.province_id, "provinceId")?;
-    let data = configured(client)?.districts(&province_id).await?;
-    Ok(DataEnvelope::ok(data))
+    let data = configured(client)?
+        .districts(&province_id)
+        .await
+        .map_err(upstream)?;
+    Ok(ApiResponse::ok(data))
 }
 
-async fn communes(
-    State(client): GeoState,
-    params: Result<Query<AreaParams>, QueryRejection>,
-) -> ApiResult<Commune> {
-    let Query(params) = params?;
+async fn communes(State(client): GeoState, Query(params): Query<AreaParams>) -> GeoResult<Commune> {
     let province_id = required(params.province_id, "provinceId")?;
     let district_id = non_blank(params.district_id);
     let data = configured(client)?
         .communes(&province_id, district_id.as_deref())
-        .await?;
-    Ok(DataEnvelope::ok(data))
+        .await
+        .map_err(upstream)?;
+    Ok(ApiResponse::ok(data))
 }
 
-fn configured(client: Option<PancakeClient>) -> Result<PancakeClient, ApiError> {
-    client.ok_or(ApiError::NotConfigured)
+fn configured(client: Option<PancakeClient>) -> Result<PancakeClient, AppError> {
+    client.ok_or_else(|| {
+        AppError::Unavailable("Pancake POS is not configured: set POS_API_KEY".into())
+    })
+}
+
+fn upstream(error: PancakeError) -> AppError {
+    // PancakeError never carries the API key, so its text is safe to return.
+    tracing::warn!(%error, "Pancake POS geo request failed");
+    AppError::Upstream(error.to_string())
 }
 
 fn non_blank(value: Option<String>) -> Option<String> {
@@ -113,108 +122,6 @@ fn non_blank(value: Option<String>) -> Option<String> {
         .filter(|value| !value.is_empty())
 }
 
-fn required(value: Option<String>, field: &'static str) -> Result<String, ApiError> {
-    non_blank(value).ok_or_else(|| {
-        ApiError::Validation(vec![FieldIssue {
-            field: field.to_owned(),
-            message: format!("{field} is required"),
-        }])
-    })
-}
-
-/// The host app's success envelope: `{"success": true, "data": ...}`.
-#[derive(Serialize)]
-struct DataEnvelope<T> {
-    success: bool,
-    data: T,
-}
-
-impl<T> DataEnvelope<T> {
-    fn ok(data: T) -> Json<Self> {
-        Json(DataEnvelope {
-            success: true,
-            data,
-        })
-    }
-}
-
-/// The host app's error envelope: `{"success": false, "error": {...}}`.
-#[derive(Serialize)]
-struct ErrorEnvelope {
-    success: bool,
-    error: ErrorBody,
-}
-
-#[derive(Serialize)]
-struct ErrorBody {
-    code: &'static str,
-    message: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    details: Vec<FieldIssue>,
-}
-
-#[derive(Serialize)]
-struct FieldIssue {
-    field: String,
-    message: String,
-}
-
-/// Errors of the geo routes, rendered in the host app's error envelope.
-enum ApiError {
-    Validation(Vec<FieldIssue>),
-    NotConfigured,
-    Upstream(PancakeError),
-}
-
-impl From<QueryRejection> for ApiError {
-    fn from(rejection: QueryRejection) -> Self {
-        ApiError::Validation(vec![FieldIssue {
-            field: "query".to_owned(),
-            message: rejection.body_text(),
-        }])
-    }
-}
-
-impl From<PancakeError> for ApiError {
-    fn from(error: PancakeError) -> Self {
-        ApiError::Upstream(error)
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let (status, code, message, details) = match self {
-            ApiError::Validation(details) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "VALIDATION_ERROR",
-                "invalid query parameters".to_owned(),
-                details,
-            ),
-            ApiError::NotConfigured => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "NOT_CONFIGURED",
-                "Pancake POS is not configured".to_owned(),
-                Vec::new(),
-            ),
-            ApiError::Upstream(error) => {
-                // PancakeError never carries the API key, so its text is safe to return.
-                tracing::warn!(%error, "Pancake POS geo request failed");
-                (
-                    StatusCode::BAD_GATEWAY,
-                    "UPSTREAM_ERROR",
-                    error.to_string(),
-                    Vec::new(),
-                )
-            }
-        };
-        let body = ErrorEnvelope {
-            success: false,
-            error: ErrorBody {
-                code,
-                message,
-                details,
-            },
-        };
-        (status, Json(body)).into_response()
-    }
+fn required(value: Option<String>, field: &'static str) -> Result<String, AppError> {
+    non_blank(value).ok_or_else(|| AppError::invalid(field, format!("{field} is required")))
 }

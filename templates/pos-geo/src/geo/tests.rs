@@ -522,8 +522,8 @@ async fn router_rejects_malformed_flags() {
 
     let (status, body) = call(app, "/api/geo/provinces?isNew=maybe").await;
 
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"]["code"], "VALIDATION_ERROR");
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"]["code"], "BAD_REQUEST");
 }
 
 #[tokio::test]
@@ -541,7 +541,8 @@ async fn router_without_key_is_not_configured() {
     assert_eq!(
         body,
         json!({"success": false, "error": {
-            "code": "NOT_CONFIGURED", "message": "Pancake POS is not configured"}})
+            "code": "SERVICE_UNAVAILABLE",
+            "message": "Pancake POS is not configured: set POS_API_KEY"}})
     );
 }
 
