@@ -150,6 +150,19 @@ impl Manifest {
                 );
             }
         }
+        for entry in &self.nav {
+            if !entry.href.starts_with('/') {
+                bail!("navigation href `{}` must start with `/`", entry.href);
+            }
+            // Entries are written into Rust string literals in the generated app.
+            for text in [&entry.href, &entry.label, &entry.label_vi] {
+                if text.contains(['"', '\\', '\n']) {
+                    bail!(
+                        "navigation entry `{text}` must not contain quotes, backslashes or newlines"
+                    );
+                }
+            }
+        }
         for name in &self.migrations {
             if name.is_empty()
                 || !name
@@ -269,6 +282,7 @@ mod tests {
             "name = \"pos-x\"\nsummary = \"x\"\nmigrations = [\"Bad-Name\"]",
             "name = \"pos-x\"\nsummary = \"x\"\n[[routes]]\nrouter = \"a b\"",
             "name = \"pos-x\"\nsummary = \"x\"\n[dependencies]\nserde = 1",
+            "name = \"pos-x\"\nsummary = \"x\"\n[[nav]]\nhref = \"/x\"\nlabel = \"a\\\"b\"\nlabel_vi = \"x\"",
         ] {
             let err = format!("{:#}", Manifest::parse(body, "a.toml").unwrap_err());
             assert!(err.starts_with("a.toml: invalid skill manifest: "), "{err}");

@@ -11,12 +11,12 @@ use tracing::Level;
 
 use crate::{
     catalog, categories,
-    config::SalesRules,
+    config::{SalesRules, DEFAULT_SHOP_NAME},
     customers,
     error::AppError,
     health, inventory,
     metrics::{self, Metrics},
-    orders, request_id,
+    orders, request_id, web,
 };
 
 use crate::geo;
@@ -28,6 +28,8 @@ pub struct AppState {
     pub db: AnyPool,
     pub rules: SalesRules,
     pub metrics: Metrics,
+    /// Printed on receipts and in the page header.
+    pub shop_name: String,
 }
 
 impl AppState {
@@ -38,6 +40,15 @@ impl AppState {
             db,
             rules,
             metrics: Metrics::default(),
+            shop_name: DEFAULT_SHOP_NAME.to_owned(),
+        }
+    }
+
+    /// The same state with the shop called `name`.
+    pub fn with_shop_name(self, name: impl Into<String>) -> Self {
+        Self {
+            shop_name: name.into(),
+            ..self
         }
     }
 }
@@ -56,6 +67,7 @@ pub fn app(state: AppState) -> Router {
         .merge(customers::router())
         .merge(inventory::router())
         .merge(orders::router())
+        .merge(web::router())
         .merge(geo::router())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(

@@ -76,7 +76,9 @@ async fn serve(config: &Config) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("could not listen on {}:{}", address.0, address.1))?;
     tracing::info!(address = %listener.local_addr()?, "listening");
-    app::serve(listener, AppState::new(pool.clone(), config.sales_rules())).await?;
+    let state =
+        AppState::new(pool.clone(), config.sales_rules()).with_shop_name(config.shop_name.clone());
+    app::serve(listener, state).await?;
     pool.close().await;
     Ok(())
 }

@@ -9,6 +9,9 @@ use clap::{builder::BoolishValueParser, ArgAction, Args, ValueEnum};
 /// is created on first start, so the app runs with zero setup.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/shop.db?mode=rwc";
 
+/// The shop name on receipts and pages when `SHOP_NAME` is unset.
+pub const DEFAULT_SHOP_NAME: &str = "Cửa hàng của tôi";
+
 /// Settings shared by every subcommand.
 #[derive(Debug, Clone, Args)]
 pub struct Config {
@@ -66,6 +69,10 @@ pub struct Config {
         global = true
     )]
     pub allow_negative_stock: bool,
+
+    /// The shop name printed on receipts and shown in the page header.
+    #[arg(long, env = "SHOP_NAME", default_value = DEFAULT_SHOP_NAME, global = true)]
+    pub shop_name: String,
 }
 
 /// How log lines are written.

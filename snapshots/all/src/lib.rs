@@ -27,6 +27,7 @@ pub mod search;
 pub mod seed;
 pub mod settings;
 pub mod validate;
+pub mod web;
 
 pub use app::{app, AppState};
 pub use error::AppError;

@@ -11,12 +11,12 @@ use tracing::Level;
 
 use crate::{
     catalog, categories,
-    config::SalesRules,
+    config::{SalesRules, DEFAULT_SHOP_NAME},
     customers,
     error::AppError,
     health, inventory,
     metrics::{self, Metrics},
-    orders, request_id,
+    orders, request_id, web,
 };
 
 /// What every handler can reach. Cloned per request, so it holds only handles
@@ -26,6 +26,8 @@ pub struct AppState {
     pub db: AnyPool,
     pub rules: SalesRules,
     pub metrics: Metrics,
+    /// Printed on receipts and in the page header.
+    pub shop_name: String,
 }
 
 impl AppState {
@@ -36,6 +38,15 @@ impl AppState {
             db,
             rules,
             metrics: Metrics::default(),
+            shop_name: DEFAULT_SHOP_NAME.to_owned(),
+        }
+    }
+
+    /// The same state with the shop called `name`.
+    pub fn with_shop_name(self, name: impl Into<String>) -> Self {
+        Self {
+            shop_name: name.into(),
+            ..self
         }
     }
 }
@@ -54,6 +65,7 @@ pub fn app(state: AppState) -> Router {
         .merge(customers::router())
         .merge(inventory::router())
         .merge(orders::router())
+        .merge(web::router())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             state.metrics.clone(),

@@ -7,7 +7,7 @@ mod service;
 use serde::{Deserialize, Serialize};
 
 pub use routes::router;
-pub use service::{find_or_create_by_name, list_names};
+pub use service::{find_or_create_by_name, list, list_names};
 
 /// A category as the API shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]

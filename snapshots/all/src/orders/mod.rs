@@ -6,12 +6,12 @@
 //! six digits: order 123 is `HD000123`.
 
 mod checkout;
-mod model;
+pub mod model;
 mod payments;
 mod pricing;
 mod repo;
 mod routes;
-mod service;
+pub mod service;
 
 pub use model::{OrderFilter, OrderHeader};
 pub use routes::router;

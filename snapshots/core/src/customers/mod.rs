@@ -2,7 +2,7 @@
 
 mod repo;
 mod routes;
-mod service;
+pub mod service;
 
 use serde::{Deserialize, Serialize};
 

@@ -14,6 +14,8 @@ mod inventory;
 mod metrics;
 mod not_found;
 mod orders;
+mod page_forms;
+mod pages;
 mod payments;
 mod products;
 mod request_id;

@@ -4,11 +4,11 @@
 //! SKU, barcode and price the product shows; more variants (sizes, colours)
 //! may be added. SKUs and barcodes are unique across all variants.
 
-mod csv_io;
-mod model;
+pub mod csv_io;
+pub mod model;
 mod repo;
 mod routes;
-mod service;
+pub mod service;
 mod variant_model;
 mod variant_repo;
 mod variant_service;

@@ -6,9 +6,9 @@
 //! and it writes the movement and the level in the caller's transaction.
 
 pub mod ledger;
-mod model;
+pub mod model;
 mod repo;
 mod routes;
-mod service;
+pub mod service;
 
 pub use routes::router;

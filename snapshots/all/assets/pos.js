@@ -1,0 +1,392 @@
+// The till: search or scan, a cart kept in the browser, and checkout through
+// the JSON API. The server prices every order; the figure shown before the
+// order exists is only an estimate, and after it the server's numbers are shown.
+(function () {
+  "use strict";
+
+  var root = document.getElementById("pos");
+  if (!root) { return; }
+  var msg = root.dataset;
+  var $ = function (id) { return document.getElementById(id); };
+  var search = $("pos-search");
+  var results = $("pos-results");
+  var cartBody = $("pos-cart");
+  var statusLine = $("pos-status");
+  var alertBox = $("pos-alert");
+  var tendered = $("pos-tendered");
+  var discount = $("pos-discount");
+  var completeButton = $("pos-complete");
+
+  // One sale. `key` is the Idempotency-Key: made once per cart content, so a
+  // double click or a retry of the same cart can never create two orders.
+  var sale;
+  var found = [];
+  var highlighted = -1;
+  var searchTimer = null;
+  var searchSeq = 0;
+
+  function newSale() {
+    sale = { items: [], customerId: null, order: null, key: null, busy: false };
+  }
+
+  function newKey() {
+    if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID(); }
+    return "pos-" + Date.now() + "-" + Math.random().toString(16).slice(2);
+  }
+
+  function vnd(amount) {
+    var sign = amount < 0 ? "-" : "";
+    var digits = String(Math.abs(amount));
+    return sign + digits.replace(/\B(?=(\d{3})+(?!\d))/g, ".") + " ₫";
+  }
+
+  // Cashiers type "45.000", "45000" or "45 000"; all mean 45000 đồng.
+  function readAmount(input) {
+    var digits = input.value.replace(/[^\d]/g, "");
+    return digits === "" ? 0 : parseInt(digits, 10);
+  }
+
+  function say(text) { statusLine.textContent = text; }
+
+  function showAlert(lines) {
+    alertBox.replaceChildren();
+    lines.forEach(function (line) {
+      var p = document.createElement("p");
+      p.textContent = line;
+      alertBox.appendChild(p);
+    });
+    alertBox.hidden = lines.length === 0;
+  }
+
+  function cartChanged() {
+    // A different cart is a different sale: it needs a new key.
+    sale.key = sale.items.length ? newKey() : null;
+    renderCart();
+  }
+
+  function locked() { return sale.order !== null; }
+
+  function renderCart() {
+    cartBody.replaceChildren();
+    var estimate = 0;
+    sale.items.forEach(function (item, index) {
+      estimate += item.price * item.quantity;
+      var row = document.createElement("tr");
+      if (item.short) { row.className = "short"; }
+      var name = document.createElement("td");
+      name.textContent = item.name + " (" + item.sku + ")";
+      var price = document.createElement("td");
+      price.className = "num";
+      price.textContent = vnd(item.price);
+      var cell = document.createElement("td");
+      var qty = document.createElement("div");
+      qty.className = "qty";
+      cell.appendChild(qty);
+      var minus = button("−", msg.msgDecrease + ": " + item.name, function () { setQuantity(index, item.quantity - 1); });
+      var field = document.createElement("input");
+      field.type = "number";
+      field.min = "1";
+      field.value = String(item.quantity);
+      field.setAttribute("aria-label", msg.msgQuantity + ": " + item.name);
+      field.addEventListener("change", function () { setQuantity(index, parseInt(field.value, 10) || 0); });
+      var plus = button("+", msg.msgIncrease + ": " + item.name, function () { setQuantity(index, item.quantity + 1); });
+      qty.append(minus, field, plus);
+      var total = document.createElement("td");
+      total.className = "num";
+      total.textContent = vnd(item.price * item.quantity);
+      var remove = document.createElement("td");
+      remove.appendChild(button("✕", msg.msgRemove + ": " + item.name, function () { setQuantity(index, 0); }));
+      row.append(name, price, cell, total, remove);
+      [minus, field, plus].forEach(function (el) { el.disabled = locked(); });
+      cartBody.appendChild(row);
+    });
+    $("pos-empty").hidden = sale.items.length > 0;
+    $("pos-estimate").textContent = vnd(Math.max(0, estimate - readAmount(discount)));
+    discount.disabled = locked();
+  }
+
+  function button(label, name, onClick) {
+    var el = document.createElement("button");
+    el.type = "button";
+    el.textContent = label;
+    el.setAttribute("aria-label", name);
+    el.addEventListener("click", onClick);
+    return el;
+  }
+
+  function setQuantity(index, quantity) {
+    if (locked()) { return; }
+    if (quantity <= 0) { sale.items.splice(index, 1); } else { sale.items[index].quantity = quantity; }
+    cartChanged();
+  }
+
+  function addProduct(product) {
+    // Scanning the next customer's first item after a paid sale starts a new sale.
+    if (sale.order && sale.order.remaining === 0) { clearSale(false); }
+    if (locked()) { return; }
+    var existing = sale.items.find(function (item) { return item.productId === product.id; });
+    if (existing) {
+      existing.quantity += 1;
+    } else {
+      sale.items.push({ productId: product.id, name: product.name, sku: product.sku, price: product.price, quantity: 1 });
+    }
+    showAlert([]);
+    say(msg.msgAdded + ": " + product.name);
+    cartChanged();
+  }
+
+  // ---- search ----
+
+  function closeResults() {
+    results.hidden = true;
+    search.setAttribute("aria-expanded", "false");
+    search.removeAttribute("aria-activedescendant");
+    highlighted = -1;
+  }
+
+  function renderResults() {
+    results.replaceChildren();
+    found.forEach(function (product, index) {
+      var li = document.createElement("li");
+      li.id = "pos-result-" + index;
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", index === highlighted ? "true" : "false");
+      li.textContent = product.name + " · " + product.sku + " · " + vnd(product.price) + " · " + msg.msgStock + " " + product.stock;
+      li.addEventListener("mousedown", function (event) { event.preventDefault(); pick(index); });
+      results.appendChild(li);
+    });
+    results.hidden = found.length === 0;
+    search.setAttribute("aria-expanded", found.length ? "true" : "false");
+    if (highlighted >= 0) { search.setAttribute("aria-activedescendant", "pos-result-" + highlighted); }
+  }
+
+  function lookup(term) {
+    var seq = ++searchSeq;
+    return fetch("/api/products?pageSize=8&search=" + encodeURIComponent(term))
+      .then(function (response) { return response.json(); })
+      .then(function (body) {
+        if (seq !== searchSeq) { return null; }
+        found = body.success ? body.data : [];
+        highlighted = found.length ? 0 : -1;
+        renderResults();
+        return found;
+      });
+  }
+
+  function pick(index) {
+    if (found[index]) { addProduct(found[index]); }
+    search.value = "";
+    found = [];
+    closeResults();
+    search.focus();
+  }
+
+  // A scanner types the code and presses Enter: an exact SKU or barcode goes
+  // straight into the cart, without waiting for the typed search to settle.
+  function enter() {
+    var term = search.value.trim();
+    if (term === "") { return; }
+    if (highlighted >= 0 && !results.hidden && searchTimer === null) {
+      pick(highlighted);
+      return;
+    }
+    clearTimeout(searchTimer);
+    searchTimer = null;
+    lookup(term).then(function (list) {
+      if (!list) { return; }
+      var exact = list.filter(function (p) { return p.sku === term || p.barcode === term; });
+      if (exact.length === 1) {
+        pick(list.indexOf(exact[0]));
+      } else if (list.length === 0) {
+        say(msg.msgNoMatch + ": " + term);
+        search.select();
+      }
+    }).catch(function () { say(msg.msgError); });
+  }
+
+  search.addEventListener("input", function () {
+    clearTimeout(searchTimer);
+    var term = search.value.trim();
+    if (term === "") { found = []; closeResults(); searchTimer = null; return; }
+    searchTimer = setTimeout(function () {
+      searchTimer = null;
+      lookup(term).catch(function () { say(msg.msgError); });
+    }, 200);
+  });
+
+  search.addEventListener("keydown", function (event) {
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      if (!found.length) { return; }
+      event.preventDefault();
+      var step = event.key === "ArrowDown" ? 1 : -1;
+      highlighted = (highlighted + step + found.length) % found.length;
+      renderResults();
+    } else if (event.key === "Enter") {
+      event.preventDefault();
+      enter();
+    } else if (event.key === "Escape" && !results.hidden) {
+      event.preventDefault();
+      event.stopPropagation();
+      closeResults();
+    }
+  });
+
+  search.addEventListener("blur", function () { setTimeout(closeResults, 150); });
+
+  // ---- customer ----
+
+  $("pos-find-customer").addEventListener("click", findCustomer);
+  $("pos-phone").addEventListener("keydown", function (event) {
+    if (event.key === "Enter") { event.preventDefault(); findCustomer(); }
+  });
+
+  function findCustomer() {
+    var phone = $("pos-phone").value.replace(/[^\d]/g, "");
+    var out = $("pos-customer");
+    sale.customerId = null;
+    if (phone === "") { out.textContent = ""; return; }
+    fetch("/api/customers?pageSize=1&search=" + encodeURIComponent(phone))
+      .then(function (response) { return response.json(); })
+      .then(function (body) {
+        var customer = body.success && body.data[0];
+        if (customer) {
+          sale.customerId = customer.id;
+          out.textContent = customer.name + " · " + customer.phone;
+        } else {
+          out.textContent = msg.msgCustomerNone;
+        }
+        if (!locked()) { cartChanged(); }
+      })
+      .catch(function () { out.textContent = msg.msgError; });
+  }
+
+  // ---- tender and checkout ----
+
+  discount.addEventListener("input", function () { if (!locked()) { cartChanged(); } });
+
+  document.querySelectorAll("[data-tender]").forEach(function (el) {
+    el.addEventListener("click", function () {
+      var value = el.dataset.tender;
+      if (value === "exact") {
+        var due = sale.order ? sale.order.remaining : readAmount({ value: $("pos-estimate").textContent });
+        tendered.value = vnd(due).replace(" ₫", "");
+      } else {
+        tendered.value = vnd(parseInt(value, 10)).replace(" ₫", "");
+      }
+      tendered.focus();
+    });
+  });
+
+  tendered.addEventListener("keydown", function (event) {
+    if (event.key === "Enter") { event.preventDefault(); complete(); }
+  });
+
+  completeButton.addEventListener("click", complete);
+
+  function post(url, body, headers) {
+    var all = { "Content-Type": "application/json" };
+    Object.keys(headers || {}).forEach(function (name) { all[name] = headers[name]; });
+    return fetch(url, { method: "POST", headers: all, body: JSON.stringify(body) })
+      .then(function (response) { return response.json(); });
+  }
+
+  function showOrder(order) {
+    sale.order = order;
+    $("pos-server-totals").hidden = false;
+    $("pos-number").textContent = order.number;
+    $("pos-subtotal").textContent = vnd(order.subtotal);
+    $("pos-discount-total").textContent = vnd(order.discount);
+    $("pos-tax").textContent = vnd(order.tax);
+    $("pos-total").textContent = vnd(order.total);
+    $("pos-remaining").textContent = vnd(order.remaining);
+    renderCart();
+  }
+
+  function explain(error) {
+    if (error.code === "INSUFFICIENT_STOCK") {
+      var lines = [msg.msgShort];
+      (error.details || []).forEach(function (short) {
+        var item = sale.items.find(function (i) { return i.productId === short.productId; });
+        if (item) { item.short = true; }
+        var name = item ? item.name : short.sku;
+        lines.push(name + " (" + short.sku + "): " + msg.msgRequested + " " + short.requested + ", " + msg.msgAvailable + " " + short.available);
+      });
+      renderCart();
+      showAlert(lines);
+    } else {
+      var details = (error.details || []).map(function (d) { return d.field + ": " + d.message; });
+      showAlert([error.message].concat(details));
+    }
+  }
+
+  function complete() {
+    if (sale.busy) { return; }
+    if (!sale.items.length && !sale.order) { say(msg.msgEmpty); search.focus(); return; }
+    var cash = readAmount(tendered);
+    sale.busy = true;
+    completeButton.disabled = true;
+    var ready = sale.order ? Promise.resolve({ success: true, data: sale.order }) : post("/api/orders", {
+      items: sale.items.map(function (item) { return { productId: item.productId, quantity: item.quantity }; }),
+      customerId: sale.customerId,
+      discount: readAmount(discount)
+    }, { "Idempotency-Key": sale.key });
+    ready.then(function (body) {
+      if (!body.success) { explain(body.error); return null; }
+      showOrder(body.data);
+      if (cash <= 0) { tendered.focus(); return null; }
+      return post("/api/orders/" + body.data.id + "/payments", { method: "cash", amount: cash });
+    }).then(function (body) {
+      if (!body) { return; }
+      if (!body.success) { explain(body.error); return; }
+      var paid = body.data;
+      sale.order.remaining = paid.remaining;
+      $("pos-remaining").textContent = vnd(paid.remaining);
+      tendered.value = "";
+      showAlert([]);
+      if (paid.status === "pending") {
+        say(msg.msgTenderShort + " " + msg.msgRemaining + ": " + vnd(paid.remaining));
+        tendered.focus();
+        return;
+      }
+      var change = paid.payments.reduce(function (sum, p) { return sum + p.change; }, 0);
+      $("pos-change").textContent = vnd(change);
+      var receipt = $("pos-receipt");
+      receipt.href = "/orders/" + paid.orderId + "/receipt?print=1";
+      $("pos-done").hidden = false;
+      receipt.focus();
+    }).catch(function () {
+      say(msg.msgError);
+    }).then(function () {
+      sale.busy = false;
+      completeButton.disabled = false;
+    });
+  }
+
+  function clearSale(ask) {
+    if (ask && sale.items.length && !(sale.order && sale.order.remaining === 0) && !window.confirm(msg.msgConfirmClear)) { return; }
+    newSale();
+    ["pos-phone", "pos-tendered"].forEach(function (id) { $(id).value = ""; });
+    discount.value = "0";
+    $("pos-customer").textContent = "";
+    $("pos-server-totals").hidden = true;
+    $("pos-done").hidden = true;
+    showAlert([]);
+    say("");
+    renderCart();
+    search.value = "";
+    search.focus();
+  }
+
+  $("pos-clear").addEventListener("click", function () { clearSale(true); });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "F2") { event.preventDefault(); search.focus(); search.select(); }
+    else if (event.key === "F4") { event.preventDefault(); tendered.focus(); tendered.select(); }
+    else if (event.key === "F9") { event.preventDefault(); complete(); }
+    else if (event.key === "Escape") { event.preventDefault(); clearSale(true); }
+  });
+
+  newSale();
+  renderCart();
+  search.focus();
+})();

@@ -1,0 +1,83 @@
+//! What every page's frame needs: language, shop name, sidebar and the path
+//! being shown, gathered once per request by the [`Chrome`] extractor.
+
+use axum::{extract::FromRequestParts, http::request::Parts};
+
+use super::{
+    assets,
+    format::encode_component,
+    i18n::Lang,
+    nav::{NavEntry, NAV},
+    render,
+    text::Text,
+    PageError,
+};
+use crate::{AppError, AppState};
+
+/// The frame around a page.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    pub lang: Lang,
+    pub t: &'static Text,
+    pub shop_name: String,
+    pub nav: &'static [NavEntry],
+    /// The current path and query, percent-encoded for the language links.
+    pub next: String,
+    path: String,
+    pub version: &'static str,
+}
+
+impl Chrome {
+    /// Whether a sidebar link points at the page being shown or above it.
+    pub fn is_current(&self, href: impl AsRef<str>) -> bool {
+        let href = href.as_ref();
+        self.path == href || self.path.starts_with(&format!("{href}/"))
+    }
+
+    /// Renders an error as a page in this frame, with the error's status.
+    pub fn error(&self, err: AppError) -> PageError {
+        let status = err.status();
+        if status.is_server_error() {
+            tracing::error!(error = %format_args!("{err:#}"), "page failed");
+        }
+        let message = match &err {
+            AppError::NotFound(_) => self.t.not_found.to_owned(),
+            AppError::Internal(_) => self.t.server_error.to_owned(),
+            other => other.to_string(),
+        };
+        let page = ErrorPage {
+            c: self.clone(),
+            message,
+        };
+        PageError(Box::new(render(status, &page)))
+    }
+}
+
+impl FromRequestParts<AppState> for Chrome {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let lang = Lang::from_parts(parts);
+        let path = parts.uri.path().to_owned();
+        let full = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
+        Ok(Self {
+            lang,
+            t: lang.text(),
+            shop_name: state.shop_name.clone(),
+            nav: NAV,
+            next: encode_component(full),
+            path,
+            version: assets::VERSION.as_str(),
+        })
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    c: Chrome,
+    message: String,
+}

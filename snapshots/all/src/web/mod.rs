@@ -1,0 +1,79 @@
+//! Server-rendered pages for people: the till (POS), receipts and the
+//! management screens. Handlers here only speak HTTP and HTML; every rule
+//! lives in the feature services they call, exactly as the JSON API does.
+
+mod assets;
+mod customers;
+mod form;
+mod format;
+mod i18n;
+mod inventory;
+mod layout;
+pub mod nav;
+mod orders;
+mod pos;
+mod product_form;
+mod products;
+mod receipt;
+mod text;
+
+use askama::Template;
+use axum::{
+    http::StatusCode,
+    response::{Html, IntoResponse, Redirect, Response},
+    routing::get,
+    Router,
+};
+
+use crate::AppState;
+
+pub use i18n::Lang;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/pos") }))
+        .merge(assets::router())
+        .merge(i18n::router())
+        .merge(pos::router())
+        .merge(receipt::router())
+        .merge(products::router())
+        .merge(orders::router())
+        .merge(inventory::router())
+        .merge(customers::router())
+}
+
+/// What a page handler answers: the page, or an error page already rendered.
+type PageResult = Result<Response, PageError>;
+
+/// An error page, rendered in the request's language by [`layout::Chrome::error`].
+/// Boxed because a response is large and errors are the rare path.
+struct PageError(Box<Response>);
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        *self.0
+    }
+}
+
+/// Renders a template with the given status. A template that fails to render
+/// is a bug; the cause is logged and the person sees a bare 500.
+fn render(status: StatusCode, template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "could not render a page");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// Renders a page with 200 OK.
+fn ok(template: &impl Template) -> PageResult {
+    Ok(render(StatusCode::OK, template))
+}
+
+/// After a successful POST, sends the browser on with 303 so a reload does
+/// not repeat the action.
+fn see_other(location: &str) -> PageResult {
+    Ok(Redirect::to(location).into_response())
+}

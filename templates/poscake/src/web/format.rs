@@ -1,0 +1,111 @@
+//! How money and times are shown to people: one place, so every page agrees.
+
+use std::{borrow::Borrow, time::Duration};
+
+use crate::clock;
+
+/// Vietnam is UTC+7 all year (Asia/Ho_Chi_Minh has no daylight saving).
+const VIETNAM_OFFSET_SECS: u64 = 7 * 3_600;
+
+/// An amount in đồng the Vietnamese way: `45.000 ₫`, `-1.500 ₫`.
+pub fn vnd(amount: impl Borrow<i64>) -> String {
+    let amount = *amount.borrow();
+    let digits = amount.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + 8);
+    if amount < 0 {
+        out.push('-');
+    }
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(digit);
+    }
+    out.push_str(" ₫");
+    out
+}
+
+/// A stored UTC timestamp (`2024-05-01T12:30:00.000Z`) as Vietnamese local
+/// time, `01/05/2024 19:30`. Text that is not such a timestamp is shown as is.
+pub fn local_time(utc: impl AsRef<str>) -> String {
+    let utc = utc.as_ref();
+    let Some(secs) = parse_utc(utc) else {
+        return utc.to_owned();
+    };
+    // Reuse the clock's calendar arithmetic, then reorder to day/month/year.
+    let local = clock::format_utc(Duration::from_secs(secs + VIETNAM_OFFSET_SECS));
+    format!(
+        "{}/{}/{} {}",
+        &local[8..10],
+        &local[5..7],
+        &local[0..4],
+        &local[11..16]
+    )
+}
+
+/// Seconds since the Unix epoch of an ISO-8601 UTC timestamp.
+fn parse_utc(text: &str) -> Option<u64> {
+    let number = |range: std::ops::Range<usize>| text.get(range)?.parse::<u64>().ok();
+    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || year < 1970 {
+        return None;
+    }
+    Some(days_from_civil(year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second)
+}
+
+/// Days since 1970-01-01 of a date: Howard Hinnant's `days_from_civil`, the
+/// inverse of the clock's `civil_from_days`.
+fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year / 400;
+    let year_of_era = year % 400;
+    let shifted_month = (month + 9) % 12;
+    let day_of_year = (153 * shifted_month + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+/// Percent-encodes a value for use inside a query string.
+pub fn encode_component(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_query_separators() {
+        assert_eq!(
+            encode_component("/products?page=2&q=cà"),
+            "/products%3Fpage%3D2%26q%3Dc%C3%A0"
+        );
+    }
+
+    #[test]
+    fn money_uses_dots_between_thousands() {
+        assert_eq!(vnd(0), "0 ₫");
+        assert_eq!(vnd(500), "500 ₫");
+        assert_eq!(vnd(45_000), "45.000 ₫");
+        assert_eq!(vnd(1_234_567), "1.234.567 ₫");
+        assert_eq!(vnd(-1_500), "-1.500 ₫");
+    }
+
+    #[test]
+    fn times_are_shown_in_vietnam() {
+        assert_eq!(local_time("2024-05-01T12:30:00.000Z"), "01/05/2024 19:30");
+        // Late evening UTC is the next morning in Hà Nội, across a year end.
+        assert_eq!(local_time("2023-12-31T20:15:00.000Z"), "01/01/2024 03:15");
+        assert_eq!(local_time("2024-02-28T18:00:00.000Z"), "29/02/2024 01:00");
+        assert_eq!(local_time("not a time"), "not a time");
+    }
+}
