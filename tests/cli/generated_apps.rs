@@ -51,7 +51,7 @@ fn check_app(name: &str, skills: &str) {
         None,
     );
     cargo(&project, &["build"], None);
-    serves_health_on_sqlite(&project, name);
+    serves_on_sqlite(&project, name);
     cargo(&project, &["test"], None);
     if let Some(url) = std::env::var("POSCAKE_TEST_POSTGRES_URL")
         .ok()
@@ -61,15 +61,27 @@ fn check_app(name: &str, skills: &str) {
     }
 }
 
-/// Starts the built binary with no configuration, as a user would after `cargo run`, and
-/// asks it for `/health` and `/ready` over a real socket.
-fn serves_health_on_sqlite(project: &Path, name: &str) {
+/// Seeds the demo shop and starts the built binary with no configuration, as a user would
+/// after `cargo run -- seed` and `cargo run`; asks it for `/health` and `/ready` over a real
+/// socket and, with `POSCAKE_BROWSER_TESTS=1`, sells at the till in headless Chromium.
+fn serves_on_sqlite(project: &Path, name: &str) {
+    let binary = apps_dir().join("target/debug").join(name);
+    let seeded = Command::new(&binary)
+        .arg("seed")
+        .current_dir(project)
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap_or_else(|err| panic!("cannot start {}: {err}", binary.display()));
+    assert!(
+        seeded.status.success(),
+        "`{name} seed` failed:\n{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let binary = apps_dir().join("target/debug").join(name);
     let mut server = Command::new(&binary)
         .arg("serve")
         .current_dir(project)
@@ -91,6 +103,7 @@ fn serves_health_on_sqlite(project: &Path, name: &str) {
         }
     };
     let ready = http_get(port, "/ready").unwrap_or_default();
+    let browser = browser_checkout(port);
     server.kill().unwrap();
     server.wait().unwrap();
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
@@ -100,6 +113,32 @@ fn serves_health_on_sqlite(project: &Path, name: &str) {
         project.join("data").join(format!("{name}.db")).is_file(),
         "the SQLite file was not created under ./data"
     );
+    if let Some(Err(failure)) = browser {
+        panic!("the till failed in the browser:\n{failure}");
+    }
+}
+
+/// Runs `tests/browser/checkout.mjs` against the app when browser tests are asked for
+/// (`.ci/run` installs Chromium and the script's packages and asks).
+fn browser_checkout(port: u16) -> Option<Result<(), String>> {
+    if std::env::var("POSCAKE_BROWSER_TESTS").ok().as_deref() != Some("1") {
+        return None;
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/checkout.mjs");
+    let output = Command::new("node")
+        .arg(&script)
+        .arg(format!("http://127.0.0.1:{port}"))
+        .output()
+        .expect("node runs (POSCAKE_BROWSER_TESTS=1 needs Node.js and Chromium)");
+    Some(if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ))
+    })
 }
 
 fn http_get(port: u16, path: &str) -> Option<String> {

@@ -1,0 +1,54 @@
+// A cashier's sale in a real browser, against a generated app serving the demo seed:
+// scan a barcode twice, find a product by name, take cash, complete, print the receipt.
+// Usage: node checkout.mjs http://127.0.0.1:PORT
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+const base = process.argv[2];
+const COLA_BARCODE = '8930000000011'; // 10.000 ₫ in the demo seed
+const stockOf = async (search) => {
+  const response = await fetch(`${base}/api/products?search=${encodeURIComponent(search)}`);
+  const body = await response.json();
+  return body.data[0].stock;
+};
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+});
+try {
+  const colaBefore = await stockOf(COLA_BARCODE);
+  const page = await browser.newPage();
+  page.on('dialog', (dialog) => dialog.accept());
+  await page.goto(`${base}/pos`);
+
+  // The search box has focus on load, so a scanner can type straight away.
+  await page.keyboard.type(COLA_BARCODE);
+  await page.keyboard.press('Enter');
+  await page.locator('#pos-cart tr').first().waitFor();
+  await page.keyboard.type(COLA_BARCODE);
+  await page.keyboard.press('Enter');
+  await page.locator('#pos-search').fill('chocopie');
+  await page.locator('#pos-results li').first().waitFor();
+  await page.keyboard.press('Enter');
+  await assert.doesNotReject(page.locator('#pos-cart tr').nth(1).waitFor());
+  assert.equal(await page.locator('#pos-cart tr').count(), 2);
+
+  await page.keyboard.press('F4');
+  await page.keyboard.type('100000');
+  await page.keyboard.press('F9');
+  await page.locator('#pos-done').waitFor();
+  assert.equal(await page.locator('#pos-total').innerText(), '75.000 ₫');
+  assert.equal(await page.locator('#pos-change').innerText(), '25.000 ₫');
+
+  const receipt = await page.locator('#pos-receipt').getAttribute('href');
+  await page.goto(`${base}${receipt.replace('?print=1', '')}`);
+  const text = await page.locator('body').innerText();
+  for (const expected of ['HD0000', '2 × 10.000 ₫', '75.000 ₫', '100.000 ₫', '25.000 ₫']) {
+    assert.ok(text.includes(expected), `the receipt lacks ${expected}:\n${text}`);
+  }
+  assert.equal(await stockOf(COLA_BARCODE), colaBefore - 2);
+  console.log('checkout in the browser: ok');
+} finally {
+  await browser.close();
+}
