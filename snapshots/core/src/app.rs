@@ -1,9 +1,6 @@
 //! The HTTP application: shared state, the router, and serving it.
 
-use axum::{
-    http::{Method, Uri},
-    middleware, Router,
-};
+use axum::{middleware, Router};
 use sqlx::AnyPool;
 use tokio::net::TcpListener;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -12,9 +9,7 @@ use tracing::Level;
 use crate::{
     catalog, categories,
     config::{SalesRules, DEFAULT_SHOP_NAME},
-    customers,
-    error::AppError,
-    health, inventory,
+    customers, health, inventory,
     metrics::{self, Metrics},
     orders, request_id, web,
 };
@@ -66,7 +61,7 @@ pub fn app(state: AppState) -> Router {
         .merge(inventory::router())
         .merge(orders::router())
         .merge(web::router())
-        .fallback(not_found)
+        .fallback(web::not_found)
         .layer(middleware::from_fn_with_state(
             state.metrics.clone(),
             metrics::track_requests,
@@ -87,11 +82,6 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await
-}
-
-/// Unknown routes get the same error envelope as every other failure.
-async fn not_found(method: Method, uri: Uri) -> AppError {
-    AppError::NotFound(format!("No route for {method} {}", uri.path()))
 }
 
 async fn shutdown_signal() {

@@ -196,6 +196,14 @@ async fn a_retry_with_the_same_key_returns_the_same_order() {
     assert_eq!(first["data"]["number"], second["data"]["number"]);
     assert_eq!(app.count("SELECT COUNT(*) FROM orders").await, 1);
     assert_eq!(app.stock_of(product).await, 3);
+
+    // The same key for a different cart is refused, not answered with the old order.
+    let other = json!({"items": [{"productId": product, "quantity": 3}]});
+    let (status, body) = app.send(request(&other)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["error"]["code"], "CONFLICT");
+    assert_eq!(app.count("SELECT COUNT(*) FROM orders").await, 1);
+    assert_eq!(app.stock_of(product).await, 3);
 }
 
 #[tokio::test]

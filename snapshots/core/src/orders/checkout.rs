@@ -62,7 +62,7 @@ pub async fn place(
     if let Some(key) = idempotency_key {
         let mut conn = db.acquire().await?;
         if let Some(order) = replay(&mut conn, key).await? {
-            return Ok((order, Placed::Replayed));
+            return replayed(order, request, &wanted, order_discount);
         }
     }
 
@@ -100,7 +100,7 @@ pub async fn place(
         let mut conn = db.acquire().await?;
         let order = replay(&mut conn, idempotency_key.unwrap_or_default()).await?;
         let order = order.ok_or_else(|| anyhow::anyhow!("idempotent order vanished"))?;
-        return Ok((order, Placed::Replayed));
+        return replayed(order, request, &wanted, order_discount);
     };
     let number = order_number(order_id);
     repo::set_number(&mut tx, order_id, &number).await?;
@@ -140,6 +140,33 @@ async fn replay(conn: &mut AnyConnection, key: &str) -> Result<Option<Order>, Ap
         Some(header) => Ok(Some(service::load(conn, header.id).await?)),
         None => Ok(None),
     }
+}
+
+/// The order an earlier request with the same key made, provided it is the order this
+/// request describes. A key reused for a different cart is a client bug, and answering
+/// with the old order would hide it (and charge the customer for the wrong goods).
+fn replayed(
+    order: Order,
+    request: &OrderRequest,
+    wanted: &[Wanted],
+    order_discount: i64,
+) -> Result<(Order, Placed), AppError> {
+    let same = order.header.order_discount == order_discount
+        && order.header.customer_id == request.customer_id
+        && order.items.len() == wanted.len()
+        && order.items.iter().zip(wanted).all(|(line, item)| {
+            line.product_id == item.product_id
+                && item.variant_id.is_none_or(|id| id == line.variant_id)
+                && line.quantity == item.quantity
+                && line.line_discount == item.discount
+        });
+    if !same {
+        return Err(AppError::Conflict(format!(
+            "This Idempotency-Key was already used for order {} with different items.",
+            order.header.number
+        )));
+    }
+    Ok((order, Placed::Replayed))
 }
 
 fn validate(

@@ -19,13 +19,13 @@ mod text;
 
 use askama::Template;
 use axum::{
-    http::StatusCode,
+    http::{header, HeaderMap, Method, StatusCode, Uri},
     response::{Html, IntoResponse, Redirect, Response},
     routing::get,
     Router,
 };
 
-use crate::AppState;
+use crate::{AppError, AppState};
 
 pub use i18n::Lang;
 
@@ -42,12 +42,34 @@ pub fn router() -> Router<AppState> {
         .merge(customers::router())
 }
 
+/// Unknown paths: a person following a bad link gets the 404 page in their
+/// language; API clients and scripts (no `text/html` in `Accept`) get the JSON
+/// envelope, as every other API error.
+pub(crate) async fn not_found(
+    chrome: layout::Chrome,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let wants_html = !uri.path().starts_with("/api/")
+        && headers
+            .get(header::ACCEPT)
+            .and_then(|accept| accept.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"));
+    let err = AppError::NotFound(format!("No route for {method} {}", uri.path()));
+    if wants_html {
+        chrome.error(err).into_response()
+    } else {
+        err.into_response()
+    }
+}
+
 /// What a page handler answers: the page, or an error page already rendered.
 type PageResult = Result<Response, PageError>;
 
 /// An error page, rendered in the request's language by [`layout::Chrome::error`].
 /// Boxed because a response is large and errors are the rare path.
-struct PageError(Box<Response>);
+pub(crate) struct PageError(Box<Response>);
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {

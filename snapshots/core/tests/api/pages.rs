@@ -190,3 +190,17 @@ async fn an_unknown_order_is_a_404_page() {
         assert!(body.contains("Không tìm thấy"), "{body}");
     }
 }
+
+#[tokio::test]
+async fn a_bad_link_in_a_browser_is_a_404_page() {
+    let app = spawn_app().await;
+    let request = Request::get("/no/such/page")
+        .header(header::ACCEPT, "text/html,application/xhtml+xml")
+        .body(Body::empty())
+        .unwrap();
+    let response = app.send_raw(request).await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let content_type = response.headers()[header::CONTENT_TYPE].to_str().unwrap();
+    assert!(content_type.starts_with("text/html"), "{content_type}");
+    assert!(body_text(response).await.contains("Không tìm thấy"));
+}
