@@ -1,4 +1,5 @@
-//! Product pages: the list, the create and edit forms, and CSV import.
+//! Product pages: the list, the create and edit forms with the product's
+//! variants, and CSV import.
 
 use std::borrow::Borrow;
 
@@ -15,14 +16,15 @@ use super::{
     format,
     layout::Chrome,
     ok,
-    product_form::ProductForm,
+    product_form::{ProductForm, VariantForm},
     render, see_other, PageResult,
 };
 use crate::{
     catalog::{
+        create_variant,
         csv_io::{self, ImportReport},
         service::{self, ProductFilter},
-        Product,
+        Product, Variant,
     },
     categories::{self, Category},
     extract::{Path, Query},
@@ -37,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .route("/products/import", get(import_form).post(import))
         .route("/products/{id}", post(update))
         .route("/products/{id}/edit", get(edit))
+        .route("/products/{id}/variants", post(add_variant))
 }
 
 #[derive(Debug, Deserialize)]
@@ -98,6 +101,17 @@ struct FormPage {
     errors: FieldErrors,
     /// The choices of the category list.
     categories: Vec<Category>,
+    /// The product's variants, listed on the edit form; empty when creating.
+    variants: Vec<Variant>,
+    /// The add-a-variant form, with its own messages.
+    variant: VariantForm,
+    variant_errors: FieldErrors,
+}
+
+impl FormPage {
+    fn money(&self, amount: impl Borrow<i64>) -> String {
+        format::vnd(amount)
+    }
 }
 
 async fn new(c: Chrome, State(state): State<AppState>) -> PageResult {
@@ -110,6 +124,9 @@ async fn new(c: Chrome, State(state): State<AppState>) -> PageResult {
         form: ProductForm::blank(),
         errors: FieldErrors::default(),
         categories,
+        variants: Vec::new(),
+        variant: VariantForm::default(),
+        variant_errors: FieldErrors::default(),
     })
 }
 
@@ -126,6 +143,9 @@ async fn edit(c: Chrome, State(state): State<AppState>, Path(id): Path<i64>) -> 
         id: Some(id),
         errors: FieldErrors::default(),
         categories,
+        variants: detail.variants,
+        variant: VariantForm::default(),
+        variant_errors: FieldErrors::default(),
     })
 }
 
@@ -171,12 +191,68 @@ async fn save(c: Chrome, state: AppState, id: Option<i64>, form: ProductForm) ->
     let categories = categories::list(&state.db)
         .await
         .map_err(|err| c.error(err))?;
+    let variants = match id {
+        Some(id) => {
+            service::get(&state.db, id)
+                .await
+                .map_err(|err| c.error(err))?
+                .variants
+        }
+        None => Vec::new(),
+    };
     let page = FormPage {
         c,
         id,
         form,
         errors,
         categories,
+        variants,
+        variant: VariantForm::default(),
+        variant_errors: FieldErrors::default(),
+    };
+    Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+}
+
+/// Adds a variant through the catalog service, then shows the product again.
+/// A form with problems is shown with 422 under the product's variants, what
+/// was typed kept and each message by its field.
+async fn add_variant(
+    c: Chrome,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Form(variant): Form<VariantForm>,
+) -> PageResult {
+    let mut variant_errors = FieldErrors::default();
+    let request = variant.request(&c, &mut variant_errors);
+    if !variant_errors.is_empty() {
+        if let Err(err) = request.validate() {
+            variant_errors
+                .absorb(err, c.t)
+                .map_err(|err| c.error(err))?;
+        }
+    } else {
+        match create_variant(&state.db, id, request).await {
+            Ok(_) => return see_other(&format!("/products/{id}/edit#variants")),
+            Err(err) => variant_errors
+                .absorb(err, c.t)
+                .map_err(|err| c.error(err))?,
+        }
+    }
+    let detail = service::get(&state.db, id)
+        .await
+        .map_err(|err| c.error(err))?;
+    let categories = categories::list(&state.db)
+        .await
+        .map_err(|err| c.error(err))?;
+    let page = FormPage {
+        form: ProductForm::from_product(&detail.product),
+        c,
+        id: Some(id),
+        errors: FieldErrors::default(),
+        categories,
+        variants: detail.variants,
+        variant,
+        variant_errors,
     };
     Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }

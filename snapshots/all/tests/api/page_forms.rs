@@ -250,3 +250,149 @@ async fn a_customer_created_through_the_form_has_a_page() {
     let body = body_text(response).await;
     assert!(body.contains("id=\"f-name-error\""));
 }
+
+/// Creates a customer through the API and returns their id.
+async fn customer(app: &TestApp, name: &str, phone: &str) -> i64 {
+    let (status, body) = app
+        .post("/api/customers", json!({"name": name, "phone": phone}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["data"]["id"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn editing_a_customer_changes_it_and_shows_it_on_the_detail_page() {
+    let app = spawn_app().await;
+    let id = customer(&app, "Chị Hoa", "0901111111").await;
+    let detail = format!("/customers/{id}");
+    let (_, _, body) = app.get_text(&detail).await;
+    assert!(
+        body.contains(&format!("href=\"/customers/{id}/edit\"")),
+        "{body}"
+    );
+    let (status, _, form) = app.get_text(&format!("/customers/{id}/edit")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(form.contains("value=\"Chị Hoa\""), "{form}");
+    assert!(form.contains(&format!("action=\"/customers/{id}\"")));
+
+    let response = submit(
+        &app,
+        &detail,
+        &[
+            ("name", "Chị Hoa Nguyễn"),
+            ("phone", "0902 222 222"),
+            ("email", "hoa@example.vn"),
+            ("address", "12 Lê Lợi, Huế"),
+            ("notes", "Khách quen"),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), detail);
+    let (_, _, body) = app.get_text(&detail).await;
+    for shown in [
+        "Chị Hoa Nguyễn",
+        "0902222222",
+        "hoa@example.vn",
+        "12 Lê Lợi, Huế",
+        "Khách quen",
+    ] {
+        assert!(body.contains(shown), "{shown}: {body}");
+    }
+    let (_, body) = app.get(&format!("/api/customers/{id}")).await;
+    assert_eq!(body["data"]["phone"], "0902222222");
+}
+
+#[tokio::test]
+async fn a_duplicate_phone_is_reported_on_the_phone_field() {
+    let app = spawn_app().await;
+    customer(&app, "Anh Minh", "0903333333").await;
+    let id = customer(&app, "Chị Mai", "0904444444").await;
+    let response = submit(
+        &app,
+        &format!("/customers/{id}"),
+        &[("name", "Chị Mai Trần"), ("phone", "0903333333")],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = body_text(response).await;
+    assert!(body.contains("id=\"f-phone-error\""), "{body}");
+    assert!(body.contains("value=\"Chị Mai Trần\""));
+    assert!(body.contains("value=\"0903333333\""));
+    let (_, body) = app.get(&format!("/api/customers/{id}")).await;
+    assert_eq!(body["data"]["name"], "Chị Mai");
+    assert_eq!(body["data"]["phone"], "0904444444");
+}
+
+#[tokio::test]
+async fn a_variant_added_through_the_product_page_is_listed_and_sellable() {
+    let app = spawn_app().await;
+    let product = app.create_product("Áo thun", "AO", 120_000).await;
+    let id = product["id"].as_i64().unwrap();
+    let response = submit(
+        &app,
+        &format!("/products/{id}/variants"),
+        &[
+            ("name", "Size L"),
+            ("sku", "AO-L"),
+            ("barcode", "8930000000123"),
+            ("price", "150.000"),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert!(location(&response).starts_with(&format!("/products/{id}/edit")));
+
+    let (_, _, page) = app.get_text(&format!("/products/{id}/edit")).await;
+    for shown in ["Size L", "AO-L", "8930000000123", "150.000 ₫"] {
+        assert!(page.contains(shown), "{shown}: {page}");
+    }
+
+    let (_, body) = app.get(&format!("/api/products/{id}/variants")).await;
+    let variant = body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|variant| variant["sku"] == "AO-L")
+        .expect("the new variant")["id"]
+        .as_i64()
+        .unwrap();
+    let receipt = json!({"productId": id, "variantId": variant, "quantity": 3});
+    let (status, body) = app.post("/api/inventory/receipts", receipt).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let order = json!({"items": [{"productId": id, "variantId": variant, "quantity": 2}]});
+    let (status, body) = app.post("/api/orders", order).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["data"]["total"], 300_000);
+    app.assert_stock_matches_ledger().await;
+}
+
+#[tokio::test]
+async fn a_duplicate_variant_sku_is_reported_on_the_sku_field() {
+    let app = spawn_app().await;
+    let product = app.create_product("Áo sơ mi", "SM", 200_000).await;
+    let id = product["id"].as_i64().unwrap();
+    let uri = format!("/products/{id}/variants");
+
+    let response = submit(
+        &app,
+        &uri,
+        &[("name", "Size M"), ("sku", "SM"), ("price", "210000")],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = body_text(response).await;
+    assert!(body.contains("id=\"v-sku-error\""), "{body}");
+    assert!(body.contains("value=\"Size M\""));
+    assert!(body.contains("value=\"210000\""));
+
+    let response = submit(&app, &uri, &[("sku", "SM-X"), ("price", "-5")]).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = body_text(response).await;
+    assert!(
+        body.contains("id=\"v-price-error\">không được âm"),
+        "{body}"
+    );
+    let (_, body) = app.get(&format!("/api/products/{id}/variants")).await;
+    assert_eq!(body["data"].as_array().unwrap().len(), 1);
+}

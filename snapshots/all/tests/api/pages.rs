@@ -69,6 +69,10 @@ async fn every_page_renders_as_html() {
         ("/customers".to_owned(), "Chị Lan"),
         ("/customers/new".to_owned(), "name=\"phone\""),
         (format!("/customers/{customer}"), "0901234567"),
+        (
+            format!("/customers/{customer}/edit"),
+            "value=\"0901234567\"",
+        ),
     ] {
         let body = page(&app, &uri).await;
         assert!(body.contains(expected), "{uri} lacks {expected}");

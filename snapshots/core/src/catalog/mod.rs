@@ -17,4 +17,4 @@ pub use model::{Product, ProductRequest};
 pub use routes::router;
 pub use service::{upsert_product, UpsertOutcome};
 pub use variant_model::{Variant, VariantRequest};
-pub use variant_service::{add_variant, change_variant};
+pub use variant_service::{add_variant, change_variant, create_variant};

@@ -1,5 +1,5 @@
-//! Customer pages: the list with search, the create form, and a customer's
-//! details with their purchase history.
+//! Customer pages: the list with search, the create and edit forms, and a
+//! customer's details with their purchase history.
 
 use axum::{extract::State, http::StatusCode, routing::get, Form, Router};
 use serde::Deserialize;
@@ -23,7 +23,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/customers", get(list).post(create))
         .route("/customers/new", get(new))
-        .route("/customers/{id}", get(show))
+        .route("/customers/{id}", get(show).post(update))
+        .route("/customers/{id}/edit", get(edit))
 }
 
 #[derive(Debug, Deserialize)]
@@ -69,12 +70,42 @@ struct CustomerForm {
     email: String,
     #[serde(default)]
     address: String,
+    #[serde(default)]
+    notes: String,
+}
+
+impl CustomerForm {
+    fn from_customer(customer: &Customer) -> Self {
+        Self {
+            name: customer.name.clone(),
+            phone: customer.phone.clone(),
+            email: customer.email.clone().unwrap_or_default(),
+            address: customer.address.clone(),
+            notes: customer.notes.clone(),
+        }
+    }
+
+    /// The API request this form stands for; leaving out `points` keeps the
+    /// balance on an update.
+    fn request(&self) -> CustomerRequest {
+        let optional = |text: &str| Some(text.trim().to_owned()).filter(|t| !t.is_empty());
+        CustomerRequest {
+            name: Some(self.name.clone()),
+            phone: Some(self.phone.clone()),
+            email: optional(&self.email),
+            address: optional(&self.address),
+            notes: optional(&self.notes),
+            points: None,
+        }
+    }
 }
 
 #[derive(askama::Template)]
 #[template(path = "customers/form.html")]
 struct FormPage {
     c: Chrome,
+    /// The customer being edited; `None` on the create form.
+    id: Option<i64>,
     form: CustomerForm,
     errors: FieldErrors,
 }
@@ -82,6 +113,7 @@ struct FormPage {
 async fn new(c: Chrome) -> PageResult {
     ok(&FormPage {
         c,
+        id: None,
         form: CustomerForm::default(),
         errors: FieldErrors::default(),
     })
@@ -92,20 +124,49 @@ async fn create(
     State(state): State<AppState>,
     Form(form): Form<CustomerForm>,
 ) -> PageResult {
-    let optional = |text: &str| Some(text.trim().to_owned()).filter(|t| !t.is_empty());
-    let request = CustomerRequest {
-        name: Some(form.name.clone()),
-        phone: Some(form.phone.clone()),
-        email: optional(&form.email),
-        address: optional(&form.address),
-        ..CustomerRequest::default()
+    save(c, state, None, form).await
+}
+
+async fn edit(c: Chrome, State(state): State<AppState>, Path(id): Path<i64>) -> PageResult {
+    let customer = service::get(&state.db, id)
+        .await
+        .map_err(|err| c.error(err))?;
+    ok(&FormPage {
+        form: CustomerForm::from_customer(&customer),
+        c,
+        id: Some(id),
+        errors: FieldErrors::default(),
+    })
+}
+
+async fn update(
+    c: Chrome,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Form(form): Form<CustomerForm>,
+) -> PageResult {
+    save(c, state, Some(id), form).await
+}
+
+/// Creates or updates through the customer service. A form with problems is
+/// shown again with 422, what was typed kept and each message by its field.
+async fn save(c: Chrome, state: AppState, id: Option<i64>, form: CustomerForm) -> PageResult {
+    let request = form.request();
+    let saved = match id {
+        Some(id) => service::update(&state.db, id, request).await,
+        None => service::create(&state.db, request).await,
     };
     let mut errors = FieldErrors::default();
-    match service::create(&state.db, request).await {
+    match saved {
         Ok(customer) => return see_other(&format!("/customers/{}", customer.id)),
         Err(err) => errors.absorb(err, c.t).map_err(|err| c.error(err))?,
     }
-    let page = FormPage { c, form, errors };
+    let page = FormPage {
+        c,
+        id,
+        form,
+        errors,
+    };
     Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }
 

@@ -1,4 +1,5 @@
-//! The product form as people fill it in, and the catalog request it becomes.
+//! The product and variant forms as people fill them in, and the catalog
+//! requests they become.
 
 use serde::Deserialize;
 
@@ -6,7 +7,7 @@ use super::{
     form::{parse_amount, parse_percent, percent, FieldErrors},
     layout::Chrome,
 };
-use crate::catalog::{model::ProductRequest, Product};
+use crate::catalog::{model::ProductRequest, Product, VariantRequest};
 
 /// What the product form sends: text as typed, so it can be shown again
 /// unchanged when something is wrong. Names match the API's fields.
@@ -105,6 +106,37 @@ impl ProductForm {
             description: Some(self.description.clone()),
             active: Some(self.active.is_some()),
             low_stock_threshold,
+        }
+    }
+}
+
+/// The small form on the product page that adds a variant, as typed. Names
+/// match the API's fields.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct VariantForm {
+    #[serde(default)]
+    pub name: String,
+    pub sku: String,
+    #[serde(default)]
+    pub barcode: String,
+    pub price: String,
+}
+
+impl VariantForm {
+    /// The API request this form stands for. A price that does not parse is
+    /// reported here; everything else is the catalog service's to judge.
+    pub fn request(&self, c: &Chrome, errors: &mut FieldErrors) -> VariantRequest {
+        let price = parse_amount(&self.price).unwrap_or_else(|()| {
+            errors.add("price", c.t.not_a_number);
+            None
+        });
+        let optional = |text: &str| Some(text.trim().to_owned()).filter(|t| !t.is_empty());
+        VariantRequest {
+            name: optional(&self.name),
+            sku: Some(self.sku.trim().to_owned()),
+            barcode: optional(&self.barcode),
+            price,
+            ..VariantRequest::default()
         }
     }
 }

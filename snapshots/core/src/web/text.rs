@@ -150,6 +150,10 @@ texts! {
     problem: "Vấn đề", "Problem";
     csv_file: "Chọn tệp CSV", "Choose a CSV file";
     csv_text: "Nội dung CSV", "CSV text";
+    variants: "Biến thể", "Variants";
+    add_variant: "Thêm biến thể", "Add variant";
+    attributes: "Thuộc tính", "Attributes";
+    default_variant: "mặc định", "default";
     // Inventory
     inventory: "Tồn kho", "Inventory";
     warehouse: "Kho", "Warehouse";
@@ -172,6 +176,8 @@ texts! {
     customers: "Khách hàng", "Customers";
     search_customers: "Tìm theo tên hoặc SĐT", "Search by name or phone";
     new_customer: "Thêm khách hàng", "New customer";
+    edit_customer: "Sửa khách hàng", "Edit customer";
+    notes: "Ghi chú", "Notes";
     phone: "Số điện thoại", "Phone";
     email: "Email", "Email";
     address: "Địa chỉ", "Address";
