@@ -89,6 +89,10 @@ fn output_path(manifest: &ProjectManifest, skill: &Manifest, path: &RelPath) -> 
     if output.as_str() == MANIFEST_FILE || output.starts_with(STATE_DIR) {
         bail!("`{output}` belongs to poscake itself");
     }
+    // Version control's own files (hooks above all) would run code on the user's machine.
+    if output.as_str() == ".git" || output.starts_with(".git") {
+        bail!("`{output}` is inside the version control directory");
+    }
     if !is_migration(&output) {
         return Ok(output);
     }

@@ -310,3 +310,39 @@ fn output_has_no_colour_without_a_terminal() {
     let run = poscake(s.path(), &["new", "shop", "--yes"]).ok();
     assert!(!run.stdout.contains('\u{1b}'), "{}", run.stdout);
 }
+
+#[test]
+fn a_custom_skill_cannot_write_poscake_state_or_git_hooks() {
+    for (template, expected) in [
+        ("poscake.toml", "`poscake.toml` belongs to poscake itself"),
+        (
+            ".poscake/base.tar.gz",
+            "`.poscake/base.tar.gz` belongs to poscake itself",
+        ),
+        (
+            ".git/hooks/pre-commit",
+            "`.git/hooks/pre-commit` is inside the version control directory",
+        ),
+    ] {
+        let s = Scratch::new();
+        let skills = s.custom_skills();
+        let path = skills.join("templates/pos-extra").join(template);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, "x\n").unwrap();
+        let run = poscake(
+            s.path(),
+            &[
+                "new",
+                "shop",
+                "--yes",
+                "--skills",
+                "extra",
+                "--skills-dir",
+                "skills-src",
+            ],
+        );
+        assert_eq!(run.code, 2, "{template}");
+        assert!(run.stderr.contains(expected), "{template}: {}", run.stderr);
+        assert!(!s.project().exists(), "{template}");
+    }
+}
