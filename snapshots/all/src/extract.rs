@@ -12,7 +12,7 @@ use axum::{
 };
 use serde::de::DeserializeOwned;
 
-use crate::{api::FieldError, AppError};
+use crate::{api::FieldError, validate::Problem, AppError};
 
 /// A JSON request body.
 #[derive(Debug, Clone)]
@@ -45,7 +45,10 @@ where
                 let field = if path == "." { "body".to_owned() } else { path };
                 AppError::Validation {
                     message: "The request has invalid fields.".into(),
-                    details: vec![FieldError::new(field, err.into_inner().to_string())],
+                    details: vec![FieldError::new(
+                        field,
+                        Problem::Worded(err.into_inner().to_string()),
+                    )],
                 }
             })
     }

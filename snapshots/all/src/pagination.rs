@@ -2,7 +2,11 @@
 
 use serde::Deserialize;
 
-use crate::{api::PageMeta, validate::Problems, AppError};
+use crate::{
+    api::PageMeta,
+    validate::{Problem, Problems},
+    AppError,
+};
 
 /// Rows per page when the client does not say.
 pub const DEFAULT_PAGE_SIZE: u32 = 20;
@@ -36,11 +40,11 @@ impl Pagination {
         let page = page.unwrap_or(1);
         let page_size = page_size.unwrap_or(DEFAULT_PAGE_SIZE);
         let mut problems = Problems::default();
-        problems.check(page >= 1, "page", "must be at least 1");
+        problems.check(page >= 1, "page", Problem::AtLeast(1));
         problems.check(
             (1..=MAX_PAGE_SIZE).contains(&page_size),
             "pageSize",
-            format!("must be between 1 and {MAX_PAGE_SIZE}"),
+            Problem::Between(1, MAX_PAGE_SIZE.into()),
         );
         problems.finish()?;
         Ok(Self { page, page_size })

@@ -6,7 +6,10 @@ use axum::{
     Json,
 };
 
-use crate::api::{ErrorDetails, ErrorEnvelope, FieldError, StockShortage};
+use crate::{
+    api::{ErrorDetails, ErrorEnvelope, FieldError, StockShortage},
+    validate::Problem,
+};
 
 /// Everything a handler can fail with. The message of each variant except
 /// `Internal` is shown to the client, so it must be safe to show.
@@ -28,8 +31,8 @@ pub enum AppError {
     #[error("{0}")]
     Conflict(String),
     /// A value that must be unique (a SKU, a phone number) is taken.
-    #[error("{message}")]
-    Duplicate { field: String, message: String },
+    #[error("{problem}")]
+    Duplicate { field: String, problem: Problem },
     /// A sale or stock change would take stock below zero; nothing was written.
     #[error("{message}")]
     InsufficientStock {
@@ -51,10 +54,10 @@ pub enum AppError {
 
 impl AppError {
     /// A 422 naming one invalid field.
-    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn invalid(field: impl Into<String>, problem: Problem) -> Self {
         Self::Validation {
             message: "The request has invalid fields.".into(),
-            details: vec![FieldError::new(field, message)],
+            details: vec![FieldError::new(field, problem)],
         }
     }
 
@@ -120,8 +123,9 @@ impl IntoResponse for AppError {
                 message,
                 (!details.is_empty()).then_some(ErrorDetails::Fields(details)),
             ),
-            Self::Duplicate { field, message } => {
-                let details = vec![FieldError::new(field, message.clone())];
+            Self::Duplicate { field, problem } => {
+                let message = problem.to_string();
+                let details = vec![FieldError::new(field, problem)];
                 (message, Some(ErrorDetails::Fields(details)))
             }
             Self::InsufficientStock { message, shortages } => {
@@ -177,7 +181,7 @@ mod tests {
     async fn validation_lists_the_fields() {
         let err = AppError::Validation {
             message: "invalid input".into(),
-            details: vec![FieldError::new("price", "must not be negative")],
+            details: vec![FieldError::new("price", Problem::NotNegative)],
         };
         let (status, body) = render(err).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -189,7 +193,10 @@ mod tests {
     async fn a_duplicate_is_a_conflict_naming_the_field() {
         let err = AppError::Duplicate {
             field: "sku".into(),
-            message: "SKU CF-01 is already used.".into(),
+            problem: Problem::SkuTaken {
+                sku: "CF-01".into(),
+                product_id: 1,
+            },
         };
         let (status, body) = render(err).await;
         assert_eq!(status, StatusCode::CONFLICT);

@@ -6,6 +6,8 @@ use axum::{
 };
 use serde::Serialize;
 
+use crate::validate::Problem;
+
 /// A successful response: `{"success":true,"data":…,"meta":…}`.
 #[derive(Debug, Serialize)]
 pub struct ApiResponse<T> {
@@ -50,18 +52,20 @@ pub struct PageMeta {
     pub total: i64,
 }
 
-/// One invalid input field, listed in a validation error's `details`.
+/// One invalid input field, listed in a validation error's `details` as
+/// `{"field":…,"message":…}` with the problem worded in English.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
     pub field: String,
-    pub message: String,
+    #[serde(rename = "message")]
+    pub problem: Problem,
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(field: impl Into<String>, problem: Problem) -> Self {
         Self {
             field: field.into(),
-            message: message.into(),
+            problem,
         }
     }
 }
@@ -141,7 +145,7 @@ mod tests {
 
     #[test]
     fn error_with_details() {
-        let details = vec![FieldError::new("name", "is required")];
+        let details = vec![FieldError::new("name", Problem::Required)];
         let body = ErrorEnvelope::new(
             "VALIDATION_ERROR",
             "invalid input".into(),

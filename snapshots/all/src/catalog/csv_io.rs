@@ -21,7 +21,11 @@ use super::{
     service::{self, UpsertOutcome},
     Product,
 };
-use crate::{categories, db, validate::Problems, AppError};
+use crate::{
+    categories, db,
+    validate::{Problem, Problems},
+    AppError,
+};
 
 const COLUMNS: [&str; 11] = [
     "sku",
@@ -50,7 +54,8 @@ pub struct ImportReport {
 pub struct RowError {
     pub row: u64,
     pub field: String,
-    pub message: String,
+    #[serde(rename = "message")]
+    pub problem: Problem,
 }
 
 /// Imports every good row, each in a transaction of its own, so a bad row
@@ -75,7 +80,7 @@ pub async fn import(db: &AnyPool, text: &str) -> Result<ImportReport, AppError> 
     if !missing.is_empty() {
         return Err(AppError::invalid(
             "header",
-            format!("missing column(s): {}", missing.join(", ")),
+            Problem::MissingColumns(missing.join(", ")),
         ));
     }
 
@@ -88,7 +93,7 @@ pub async fn import(db: &AnyPool, text: &str) -> Result<ImportReport, AppError> 
                 report.errors.push(RowError {
                     row,
                     field: "row".into(),
-                    message: err.to_string(),
+                    problem: Problem::Worded(err.to_string()),
                 });
                 continue;
             }
@@ -125,7 +130,7 @@ async fn import_row(
         None => current,
         Some(&"") => None,
         Some(cell) => cell.parse().map(Some).unwrap_or_else(|_| {
-            problems.add(column, "must be a whole number");
+            problems.add(column, Problem::WholeNumber);
             current
         }),
     };
@@ -144,7 +149,7 @@ async fn import_row(
     if let Some(active) = cells.get("active").filter(|cell| !cell.is_empty()) {
         match parse_flag(active) {
             Some(active) => request.active = Some(active),
-            None => problems.add("active", "must be true or false"),
+            None => problems.add("active", Problem::TrueOrFalse),
         }
     }
     let mut input = combine(problems.finish(), request.validate())?;
@@ -206,18 +211,18 @@ fn parse_flag(cell: &str) -> Option<bool> {
 /// A row's problems as report lines; an unexpected failure still fails the
 /// whole import, because it is the database, not the row, that is wrong.
 fn row_errors(row: u64, err: AppError) -> Result<Vec<RowError>, AppError> {
-    let line = |field: String, message: String| RowError {
+    let line = |field: String, problem: Problem| RowError {
         row,
         field,
-        message,
+        problem,
     };
     match err {
         AppError::Validation { details, .. } => Ok(details
             .into_iter()
-            .map(|detail| line(detail.field, detail.message))
+            .map(|detail| line(detail.field, detail.problem))
             .collect()),
-        AppError::Duplicate { field, message } => Ok(vec![line(field, message)]),
-        AppError::Conflict(message) => Ok(vec![line("row".into(), message)]),
+        AppError::Duplicate { field, problem } => Ok(vec![line(field, problem)]),
+        AppError::Conflict(message) => Ok(vec![line("row".into(), Problem::Worded(message))]),
         other => Err(other),
     }
 }

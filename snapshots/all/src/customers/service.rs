@@ -10,7 +10,7 @@ use crate::{
     filter::{Arg, Filter},
     pagination::Pagination,
     search,
-    validate::Problems,
+    validate::{Problem, Problems},
     AppError,
 };
 
@@ -49,7 +49,7 @@ impl CustomerRequest {
         let phone = problems.text("phone", self.phone.as_deref(), 32);
         let phone = normalise_phone(&phone).unwrap_or_else(|| {
             if !phone.is_empty() {
-                problems.add("phone", "must be a phone number of 8 to 15 digits");
+                problems.add("phone", Problem::PhoneNumber);
             }
             phone
         });
@@ -58,7 +58,7 @@ impl CustomerRequest {
             let plausible = email
                 .split_once('@')
                 .is_some_and(|(user, domain)| !user.is_empty() && domain.contains('.'));
-            problems.check(plausible, "email", "must be an email address");
+            problems.check(plausible, "email", Problem::Email);
         }
         if let Some(points) = self.points {
             problems.in_range("points", points, 0..=i64::from(i32::MAX));
@@ -164,7 +164,10 @@ async fn require_free_phone(
     match repo::find_by_phone(conn, phone).await? {
         Some(other) if Some(other.id) != own_id => Err(AppError::Duplicate {
             field: "phone".into(),
-            message: format!("Phone {phone} already belongs to customer {}.", other.id),
+            problem: Problem::PhoneTaken {
+                phone: phone.to_owned(),
+                customer_id: other.id,
+            },
         }),
         _ => Ok(()),
     }
@@ -174,7 +177,7 @@ fn duplicate_phone(err: sqlx::Error) -> AppError {
     if is_unique_violation(&err) {
         AppError::Duplicate {
             field: "phone".into(),
-            message: "This phone number already belongs to another customer.".into(),
+            problem: Problem::PhoneInUse,
         }
     } else {
         err.into()

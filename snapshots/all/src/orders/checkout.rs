@@ -22,7 +22,7 @@ use crate::{
     config::SalesRules,
     customers, db,
     inventory::ledger::{self, MovementKind, NewMovement, Posted},
-    validate::Problems,
+    validate::{Problem, Problems},
     AppError,
 };
 
@@ -176,10 +176,10 @@ fn validate(
     let mut problems = Problems::default();
     let items = request.items.as_deref().unwrap_or_default();
     if items.is_empty() {
-        problems.add("items", "must list at least one item");
+        problems.add("items", Problem::NoItems);
     }
     if items.len() > MAX_LINES {
-        problems.add("items", format!("must list at most {MAX_LINES} items"));
+        problems.add("items", Problem::TooManyItems(MAX_LINES));
     }
     let wanted: Vec<Wanted> = items
         .iter()
@@ -202,7 +202,7 @@ fn validate(
         problems.check(
             !key.trim().is_empty() && key.chars().count() <= MAX_KEY_CHARS,
             "Idempotency-Key",
-            format!("must be 1 to {MAX_KEY_CHARS} characters"),
+            Problem::LengthBetween(1, MAX_KEY_CHARS),
         );
     }
     problems.finish()?;
@@ -220,17 +220,16 @@ async fn resolve(
     for (index, item) in wanted.iter().enumerate() {
         match repo::sellable(conn, item.product_id, item.variant_id).await? {
             Some(found) if found.active == 1 => items.push(found),
-            Some(_) => problems.add(format!("items[{index}].productId"), "is not for sale"),
-            None if item.variant_id.is_some() => problems.add(
-                format!("items[{index}].variantId"),
-                "no such variant of this product",
-            ),
-            None => problems.add(format!("items[{index}].productId"), "no such product"),
+            Some(_) => problems.add(format!("items[{index}].productId"), Problem::NotForSale),
+            None if item.variant_id.is_some() => {
+                problems.add(format!("items[{index}].variantId"), Problem::NoSuchVariant)
+            }
+            None => problems.add(format!("items[{index}].productId"), Problem::NoSuchProduct),
         }
     }
     if let Some(customer_id) = request.customer_id {
         if !customers::exists(conn, customer_id).await? {
-            problems.add("customerId", "no such customer");
+            problems.add("customerId", Problem::NoSuchCustomer);
         }
     }
     problems.finish()?;
@@ -287,11 +286,11 @@ fn pricing_error(err: PricingError) -> AppError {
     match err {
         PricingError::LineDiscountTooLarge(index) => AppError::invalid(
             format!("items[{index}].discount"),
-            "must not exceed the line's price × quantity",
+            Problem::LineDiscountTooLarge,
         ),
         PricingError::OrderDiscountTooLarge => {
-            AppError::invalid("discount", "must not exceed the order's amount")
+            AppError::invalid("discount", Problem::OrderDiscountTooLarge)
         }
-        PricingError::Overflow => AppError::invalid("items", "the order's amounts are too large"),
+        PricingError::Overflow => AppError::invalid("items", Problem::AmountsTooLarge),
     }
 }

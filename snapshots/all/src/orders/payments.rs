@@ -11,7 +11,11 @@ use super::{
     repo::{self, NewPayment},
     service::not_found,
 };
-use crate::{clock, db, validate::Problems, AppError};
+use crate::{
+    clock, db,
+    validate::{Problem, Problems},
+    AppError,
+};
 
 /// The most cash one payment may tender: ten billion đồng.
 const MAX_TENDERED: i64 = 10_000_000_000;
@@ -24,7 +28,7 @@ pub async fn pay(
     let mut problems = Problems::default();
     let method = problems.text("method", request.method.as_deref(), 32);
     if !method.is_empty() && method != "cash" {
-        problems.add("method", "only \"cash\" is accepted for now");
+        problems.add("method", Problem::CashOnly);
     }
     let tendered = problems.number("amount", request.amount, 0..=MAX_TENDERED);
     problems.finish()?;
@@ -42,7 +46,7 @@ pub async fn pay(
         )));
     }
     if tendered == 0 && order.remaining > 0 {
-        return Err(AppError::invalid("amount", "must be greater than zero"));
+        return Err(AppError::invalid("amount", Problem::Positive));
     }
     let applied = tendered.min(order.remaining);
     let change = tendered - applied;

@@ -26,9 +26,16 @@ pub struct TestApp {
     pub state: AppState,
     /// The URL of this test's own database.
     pub database_url: String,
-    /// The SQLite file to delete when the test ends. PostgreSQL test databases
-    /// are left on the server, which is expected to be a throwaway one.
-    sqlite_file: Option<PathBuf>,
+    /// What to remove when the test ends.
+    database: TestDatabase,
+}
+
+/// Where a test's database lives, so it can be removed afterwards.
+enum TestDatabase {
+    /// A file in the temporary directory.
+    Sqlite(PathBuf),
+    /// A database of its own on the server `TEST_DATABASE_URL` names.
+    Postgres { server_url: String, name: String },
 }
 
 impl TestApp {
@@ -176,18 +183,53 @@ pub fn json_request(method: &str, uri: &str, body: &Value) -> Request<Body> {
         .unwrap()
 }
 
+/// Removes the test's database. A database that cannot be removed is worth a
+/// warning, not a failed test.
 impl Drop for TestApp {
     fn drop(&mut self) {
-        if let Some(file) = &self.sqlite_file {
-            // SQLite keeps the write-ahead log and its index beside the database.
-            for suffix in ["", "-wal", "-shm"] {
-                let mut path = file.clone().into_os_string();
-                path.push(suffix);
-                // A file that is already gone is fine.
-                let _ = std::fs::remove_file(path);
+        match &self.database {
+            TestDatabase::Sqlite(file) => {
+                // SQLite keeps the write-ahead log and its index beside the database.
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut path = file.clone().into_os_string();
+                    path.push(suffix);
+                    // A file that is already gone is fine.
+                    let _ = std::fs::remove_file(path);
+                }
+            }
+            TestDatabase::Postgres { server_url, name } => {
+                if let Err(err) = drop_postgres_database(server_url, name) {
+                    eprintln!("warning: test database {name} was not dropped: {err}");
+                }
             }
         }
     }
+}
+
+/// Drops a test database, ending any connection still open to it.
+///
+/// `Drop` cannot await, and the test's runtime is busy running this very
+/// drop, so the work happens on a thread with a runtime of its own. The
+/// test's pool is not closed first: its connections belong to the blocked
+/// runtime, and `WITH (FORCE)` (PostgreSQL 13+) ends them on the server.
+fn drop_postgres_database(server_url: &str, name: &str) -> Result<(), String> {
+    let server_url = server_url.to_owned();
+    let statement = format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#);
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|err| err.to_string())?;
+        runtime
+            .block_on(async {
+                let mut conn = AnyConnection::connect(&server_url).await?;
+                conn.execute(statement.as_str()).await?;
+                conn.close().await
+            })
+            .map_err(|err| err.to_string())
+    })
+    .join()
+    .unwrap_or_else(|_| Err("the dropping thread panicked".to_owned()))
 }
 
 /// The PostgreSQL server to test against, if `TEST_DATABASE_URL` names one.
@@ -212,11 +254,17 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(rules: SalesRules) -> TestApp {
     listen_to_every_callsite();
     let name = unique_name();
-    let (database_url, sqlite_file) = match postgres_server_url() {
-        Some(server_url) => (create_postgres_database(&server_url, &name).await, None),
+    let (database_url, database) = match postgres_server_url() {
+        Some(server_url) => (
+            create_postgres_database(&server_url, &name).await,
+            TestDatabase::Postgres { server_url, name },
+        ),
         None => {
             let file = env::temp_dir().join(format!("{name}.db"));
-            (format!("sqlite://{}?mode=rwc", file.display()), Some(file))
+            (
+                format!("sqlite://{}?mode=rwc", file.display()),
+                TestDatabase::Sqlite(file),
+            )
         }
     };
 
@@ -227,7 +275,7 @@ pub async fn spawn_app_with(rules: SalesRules) -> TestApp {
     TestApp {
         state: AppState::new(pool, rules),
         database_url,
-        sqlite_file,
+        database,
     }
 }
 

@@ -4,7 +4,11 @@ use serde::{Deserialize, Serialize};
 use sqlx::{any::AnyRow, FromRow, Row};
 
 use super::variant_model::{Variant, VariantInput};
-use crate::{money::BASIS_POINTS, validate::Problems, AppError};
+use crate::{
+    money::BASIS_POINTS,
+    validate::{Problem, Problems},
+    AppError,
+};
 
 /// The highest price or cost accepted: a trillion đồng, far above any shop
 /// item, and small enough that no order of them overflows.
@@ -169,7 +173,7 @@ pub(super) fn code(problems: &mut Problems, field: &str, value: Option<&str>) ->
     problems.check(
         !code.contains(char::is_whitespace),
         field,
-        "must not contain spaces",
+        Problem::HasSpaces,
     );
     code
 }
@@ -183,7 +187,7 @@ pub(super) fn optional_code(
     problems.check(
         !code.contains(char::is_whitespace),
         field,
-        "must not contain spaces",
+        Problem::HasSpaces,
     );
     Some(code)
 }

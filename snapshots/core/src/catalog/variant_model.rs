@@ -6,7 +6,10 @@ use serde::{Deserialize, Serialize};
 use sqlx::{any::AnyRow, FromRow, Row};
 
 use super::model::{code, optional_code, MAX_PRICE, MAX_THRESHOLD, NAME_MAX_CHARS};
-use crate::{validate::Problems, AppError};
+use crate::{
+    validate::{Problem, Problems},
+    AppError,
+};
 
 /// One sellable form of a product, such as a size.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -92,7 +95,7 @@ impl VariantRequest {
             problems.check(
                 !key.trim().is_empty() && !value.trim().is_empty(),
                 "attributes",
-                "names and values must not be blank",
+                Problem::BlankAttributes,
             );
         }
         // Without a name, "L" or "Đỏ / L" from the attribute values will do.

@@ -6,7 +6,12 @@ use std::collections::HashMap;
 use sqlx::{AnyConnection, AnyPool};
 
 use super::{repo, Category, CategoryRequest};
-use crate::{clock, db, error::is_unique_violation, validate::Problems, AppError};
+use crate::{
+    clock, db,
+    error::is_unique_violation,
+    validate::{Problem, Problems},
+    AppError,
+};
 
 const NAME_MAX_CHARS: usize = 100;
 
@@ -94,7 +99,7 @@ fn validate(request: &CategoryRequest) -> Result<String, AppError> {
 async fn require_parent(conn: &mut AnyConnection, parent_id: i64) -> Result<(), AppError> {
     match repo::find(conn, parent_id).await? {
         Some(_) => Ok(()),
-        None => Err(AppError::invalid("parentId", "no such category")),
+        None => Err(AppError::invalid("parentId", Problem::NoSuchCategory)),
     }
 }
 
@@ -103,10 +108,7 @@ async fn refuse_cycle(conn: &mut AnyConnection, id: i64, parent_id: i64) -> Resu
     let mut ancestor = Some(parent_id);
     while let Some(current) = ancestor {
         if current == id {
-            return Err(AppError::invalid(
-                "parentId",
-                "a category cannot be placed under itself or its own subcategory",
-            ));
+            return Err(AppError::invalid("parentId", Problem::CategoryCycle));
         }
         ancestor = repo::find(conn, current).await?.and_then(|c| c.parent_id);
     }

@@ -5,6 +5,7 @@ use axum::{extract::FromRequestParts, http::request::Parts};
 
 use super::{
     assets,
+    form::describe,
     format::encode_component,
     i18n::Lang,
     nav::{NavEntry, NAV},
@@ -12,7 +13,7 @@ use super::{
     text::Text,
     PageError,
 };
-use crate::{AppError, AppState};
+use crate::{validate::Problem, AppError, AppState};
 
 /// The frame around a page.
 #[derive(Debug, Clone)]
@@ -34,6 +35,11 @@ impl Chrome {
         self.path == href || self.path.starts_with(&format!("{href}/"))
     }
 
+    /// A service's field problem in this page's language.
+    pub fn problem(&self, problem: &Problem) -> String {
+        describe(problem, self.t)
+    }
+
     /// Renders an error as a page in this frame, with the error's status.
     pub fn error(&self, err: AppError) -> PageError {
         let status = err.status();
@@ -43,6 +49,11 @@ impl Chrome {
         let message = match &err {
             AppError::NotFound(_) => self.t.not_found.to_owned(),
             AppError::Internal(_) => self.t.server_error.to_owned(),
+            AppError::Validation { details, .. } if !details.is_empty() => details
+                .iter()
+                .map(|detail| format!("{}: {}", detail.field, self.problem(&detail.problem)))
+                .collect::<Vec<_>>()
+                .join("; "),
             other => other.to_string(),
         };
         let page = ErrorPage {

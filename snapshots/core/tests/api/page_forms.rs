@@ -12,16 +12,27 @@ use crate::helpers::{body_text, spawn_app, TestApp};
 
 /// Posts an urlencoded form the way a browser does.
 async fn submit(app: &TestApp, uri: &str, fields: &[(&str, &str)]) -> Response {
+    submit_with_cookie(app, None, uri, fields).await
+}
+
+/// Like [`submit`], from a browser that sends `cookie`.
+async fn submit_with_cookie(
+    app: &TestApp,
+    cookie: Option<&str>,
+    uri: &str,
+    fields: &[(&str, &str)],
+) -> Response {
     let body = fields
         .iter()
         .map(|(name, value)| format!("{name}={}", encode(value)))
         .collect::<Vec<_>>()
         .join("&");
-    let request = Request::post(uri)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(body))
-        .unwrap();
-    app.send_raw(request).await
+    let mut request =
+        Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    app.send_raw(request.body(Body::from(body)).unwrap()).await
 }
 
 fn encode(value: &str) -> String {
@@ -105,6 +116,57 @@ async fn a_duplicate_sku_is_reported_on_the_sku_field() {
     assert!(body.contains("id=\"f-sku-error\""), "{body}");
 }
 
+/// The services word their problems in English for the API; the pages show
+/// them in the page's language, Vietnamese unless the cookie asks otherwise.
+#[tokio::test]
+async fn field_problems_from_the_service_are_shown_in_the_page_language() {
+    let app = spawn_app().await;
+    let existing = app.create_product("Có sẵn", "DUP", 1_000).await;
+    let id = existing["id"].as_i64().unwrap();
+    let long_name = "a".repeat(201);
+    let cases = [
+        (
+            None,
+            format!("Mã SKU DUP đã được dùng cho sản phẩm {id}."),
+            "tối đa 200 ký tự",
+        ),
+        (
+            Some("lang=vi"),
+            format!("Mã SKU DUP đã được dùng cho sản phẩm {id}."),
+            "tối đa 200 ký tự",
+        ),
+        (
+            Some("lang=en"),
+            format!("SKU DUP is already used by product {id}."),
+            "must be at most 200 characters",
+        ),
+    ];
+    for (cookie, duplicate, too_long) in cases {
+        let fields = [("name", "Mới"), ("sku", "DUP"), ("price", "1000")];
+        let response = submit_with_cookie(&app, cookie, "/products", &fields).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body = body_text(response).await;
+        assert!(
+            body.contains(&format!("id=\"f-sku-error\">{duplicate}")),
+            "{cookie:?}: {body}"
+        );
+
+        let fields = [
+            ("name", long_name.as_str()),
+            ("sku", "NEW"),
+            ("price", "1000"),
+        ];
+        let response = submit_with_cookie(&app, cookie, "/products", &fields).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body = body_text(response).await;
+        assert!(
+            body.contains(&format!("id=\"f-name-error\">{too_long}")),
+            "{cookie:?}: {body}"
+        );
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM products").await, 1);
+}
+
 #[tokio::test]
 async fn editing_a_product_changes_it_and_keeps_its_category() {
     let app = spawn_app().await;
@@ -150,7 +212,20 @@ async fn csv_import_shows_the_report() {
     assert_eq!(response.status(), StatusCode::OK);
     let body = body_text(response).await;
     assert!(body.contains("<strong>1</strong>"), "{body}");
-    assert!(body.contains("<td>3</td><td>name</td>"), "{body}");
+    assert!(
+        body.contains("<td>3</td><td>name</td><td>không được để trống</td>"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn a_file_missing_columns_is_explained_in_the_page_language() {
+    let app = spawn_app().await;
+    let csv = "name,price\nTrà đá,5000\n";
+    let response = submit(&app, "/products/import", &[("csv", csv)]).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = body_text(response).await;
+    assert!(body.contains("header: thiếu cột: sku"), "{body}");
 }
 
 #[tokio::test]
@@ -316,7 +391,10 @@ async fn a_duplicate_phone_is_reported_on_the_phone_field() {
     .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = body_text(response).await;
-    assert!(body.contains("id=\"f-phone-error\""), "{body}");
+    assert!(
+        body.contains("id=\"f-phone-error\">Số điện thoại 0903333333 đã thuộc về khách hàng"),
+        "{body}"
+    );
     assert!(body.contains("value=\"Chị Mai Trần\""));
     assert!(body.contains("value=\"0903333333\""));
     let (_, body) = app.get(&format!("/api/customers/{id}")).await;

@@ -11,6 +11,7 @@ use crate::api::ApiResponse;
 use crate::error::AppError;
 use crate::extract::Query;
 use crate::pancake::{PancakeClient, PancakeConfig, PancakeError};
+use crate::validate::Problem;
 
 /// Routes under `/api/geo`, configured from `POS_BASE_URL` / `POS_API_KEY`:
 /// `provinces` (optional `countryCode`, `isNew`, `all`), `districts?provinceId=`
@@ -123,5 +124,5 @@ fn non_blank(value: Option<String>) -> Option<String> {
 }
 
 fn required(value: Option<String>, field: &'static str) -> Result<String, AppError> {
-    non_blank(value).ok_or_else(|| AppError::invalid(field, format!("{field} is required")))
+    non_blank(value).ok_or_else(|| AppError::invalid(field, Problem::Required))
 }

@@ -16,7 +16,9 @@ use crate::{
     error::is_unique_violation,
     filter::{Arg, Filter},
     pagination::Pagination,
-    search, AppError,
+    search,
+    validate::Problem,
+    AppError,
 };
 
 /// What a product list is narrowed to.
@@ -139,10 +141,10 @@ pub async fn upsert_product(
                 if existing.sku != input.sku {
                     return Err(AppError::Duplicate {
                         field: "sku".into(),
-                        message: format!(
-                        "SKU {} belongs to a variant of product {product_id}, not to a product.",
-                        input.sku
-                    ),
+                        problem: Problem::SkuOfVariant {
+                            sku: input.sku.clone(),
+                            product_id,
+                        },
                     });
                 }
                 replace(conn, &existing, input).await?;
@@ -214,7 +216,7 @@ async fn require_category(
     if repo::category_exists(conn, category_id).await? {
         Ok(())
     } else {
-        Err(AppError::invalid("categoryId", "no such category"))
+        Err(AppError::invalid("categoryId", Problem::NoSuchCategory))
     }
 }
 
@@ -225,21 +227,26 @@ pub(super) async fn require_free_codes(
     own_variant_id: Option<i64>,
 ) -> Result<(), AppError> {
     let codes = [
-        (CodeColumn::Sku, "sku", "SKU", Some(&variant.sku)),
-        (
-            CodeColumn::Barcode,
-            "barcode",
-            "Barcode",
-            variant.barcode.as_ref(),
-        ),
+        (CodeColumn::Sku, "sku", Some(&variant.sku)),
+        (CodeColumn::Barcode, "barcode", variant.barcode.as_ref()),
     ];
-    for (column, field, label, code) in codes {
+    for (column, field, code) in codes {
         let Some(code) = code else { continue };
         if let Some((owner, product_id)) = variant_repo::code_owner(conn, column, code).await? {
             if Some(owner) != own_variant_id {
+                let problem = match column {
+                    CodeColumn::Sku => Problem::SkuTaken {
+                        sku: code.clone(),
+                        product_id,
+                    },
+                    CodeColumn::Barcode => Problem::BarcodeTaken {
+                        barcode: code.clone(),
+                        product_id,
+                    },
+                };
                 return Err(AppError::Duplicate {
                     field: field.into(),
-                    message: format!("{label} {code} is already used by product {product_id}."),
+                    problem,
                 });
             }
         }

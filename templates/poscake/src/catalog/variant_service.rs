@@ -9,7 +9,7 @@ use super::{
     service::{duplicate_code, not_found, require_free_codes},
     variant_repo, Variant, VariantRequest,
 };
-use crate::{clock, db, AppError};
+use crate::{clock, db, validate::Problem, AppError};
 
 pub async fn variants(db: &AnyPool, product_id: i64) -> Result<Vec<Variant>, AppError> {
     let mut conn = db.acquire().await?;
@@ -69,10 +69,7 @@ pub async fn change_variant(
     let input = request.validate()?;
     let existing = find_variant(conn, product_id, variant_id).await?;
     if existing.is_default && !input.active {
-        return Err(AppError::invalid(
-            "active",
-            "the default variant is deactivated with its product",
-        ));
+        return Err(AppError::invalid("active", Problem::DefaultVariantInactive));
     }
     require_free_codes(conn, &input, Some(variant_id)).await?;
     variant_repo::update_variant(conn, variant_id, &input, &clock::now_utc())

@@ -14,7 +14,7 @@ use crate::{
     db,
     filter::{Arg, Filter},
     pagination::Pagination,
-    validate::Problems,
+    validate::{Problem, Problems},
     AppError,
 };
 
@@ -30,9 +30,9 @@ pub async fn adjust(
 ) -> Result<StockChange, AppError> {
     let mut problems = Problems::default();
     let quantity = problems.number("quantity", request.quantity, -MAX_QUANTITY..=MAX_QUANTITY);
-    problems.check(quantity != 0, "quantity", "must not be zero");
+    problems.check(quantity != 0, "quantity", Problem::NotZero);
     let reason = problems.text("reason", request.reason.as_deref(), REASON_MAX_CHARS);
-    problems.check(request.product_id.is_some(), "productId", "is required");
+    problems.check(request.product_id.is_some(), "productId", Problem::Required);
     problems.finish()?;
     let mut tx = db::begin_write(db).await?;
     let change = change(
@@ -59,7 +59,7 @@ pub async fn receive(
     let reason = problems
         .optional_text("reason", request.reason.as_deref(), REASON_MAX_CHARS)
         .unwrap_or_default();
-    problems.check(request.product_id.is_some(), "productId", "is required");
+    problems.check(request.product_id.is_some(), "productId", Problem::Required);
     problems.finish()?;
     let mut tx = db::begin_write(db).await?;
     let change = change(
@@ -88,13 +88,13 @@ async fn change(
         repo::resolve_variant(conn, product_id, request.variant_id).await?
     else {
         return Err(match request.variant_id {
-            Some(_) => AppError::invalid("variantId", "no such variant of this product"),
-            None => AppError::invalid("productId", "no such product"),
+            Some(_) => AppError::invalid("variantId", Problem::NoSuchVariant),
+            None => AppError::invalid("productId", Problem::NoSuchProduct),
         });
     };
     let warehouse_id = match request.warehouse_id {
         Some(id) if repo::warehouse_exists(conn, id).await? => id,
-        Some(_) => return Err(AppError::invalid("warehouseId", "no such warehouse")),
+        Some(_) => return Err(AppError::invalid("warehouseId", Problem::NoSuchWarehouse)),
         None => ledger::default_warehouse(conn).await?,
     };
     let movement = NewMovement {

@@ -19,6 +19,7 @@ use crate::{
     api::ApiResponse,
     extract::{Json, Path, Query},
     pagination::Pagination,
+    validate::Problem,
     AppError, AppState,
 };
 
@@ -42,7 +43,7 @@ async fn create(
         Some(value) => Some(
             value
                 .to_str()
-                .map_err(|_| AppError::invalid("Idempotency-Key", "must be visible ASCII text"))?,
+                .map_err(|_| AppError::invalid("Idempotency-Key", Problem::VisibleAscii))?,
         ),
         None => None,
     };
@@ -74,9 +75,10 @@ async fn list(
     let page = Pagination::new(query.page, query.page_size)?;
     let status = match query.status.as_deref().filter(|s| !s.is_empty()) {
         None => None,
-        Some(text) => Some(OrderStatus::parse(text).ok_or_else(|| {
-            AppError::invalid("status", "must be pending, paid, completed or cancelled")
-        })?),
+        Some(text) => Some(
+            OrderStatus::parse(text)
+                .ok_or_else(|| AppError::invalid("status", Problem::OrderStatus))?,
+        ),
     };
     let filter = OrderFilter {
         status,

@@ -2,7 +2,9 @@
 //! turning service validation errors into messages beside the fields, and
 //! paging links.
 
-use crate::{api::PageMeta, AppError};
+use std::fmt::Display;
+
+use crate::{api::PageMeta, validate::Problem, AppError};
 
 use super::{format::encode_component, text::Text};
 
@@ -30,18 +32,19 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
-    /// Adds the field problems of a service error. Errors that are not about
-    /// fields are handed back for the caller to show as a page error.
+    /// Adds the field problems of a service error, worded in the page's
+    /// language. Errors that are not about fields are handed back for the
+    /// caller to show as a page error.
     pub fn absorb(&mut self, err: AppError, t: &Text) -> Result<(), AppError> {
         match err {
             AppError::Validation { details, .. } => {
                 for detail in details {
-                    self.add(&detail.field, translate(&detail.message, t));
+                    self.add(&detail.field, &describe(&detail.problem, t));
                 }
                 Ok(())
             }
-            AppError::Duplicate { field, message } => {
-                self.add(&field, &message);
+            AppError::Duplicate { field, problem } => {
+                self.add(&field, &describe(&problem, t));
                 Ok(())
             }
             other => Err(other),
@@ -49,15 +52,62 @@ impl FieldErrors {
     }
 }
 
-/// The services word their field messages in English for API clients. The
-/// fixed ones people meet most are shown in the page language; messages with
-/// numbers in them (limits) stay as the service wrote them.
-fn translate<'a>(message: &'a str, t: &'a Text) -> &'a str {
-    match message {
-        "is required" => t.required,
-        "must not be negative" => t.not_negative,
-        "must be greater than zero" => t.positive,
-        other => other,
+/// A service's field problem in the page's words. The services word the same
+/// problems in English for API clients; a test keeps the two in step.
+pub(super) fn describe(problem: &Problem, t: &Text) -> String {
+    let fill = |text: &str, values: &[(&str, &dyn Display)]| {
+        values.iter().fold(text.to_owned(), |text, (name, value)| {
+            text.replace(&format!("{{{name}}}"), &value.to_string())
+        })
+    };
+    match problem {
+        Problem::Required => t.required.to_owned(),
+        Problem::TooLong(max) => fill(t.too_long, &[("max", max)]),
+        Problem::NotNegative => t.not_negative.to_owned(),
+        Problem::Positive => t.positive.to_owned(),
+        Problem::NotZero => t.not_zero.to_owned(),
+        Problem::AtLeast(min) => fill(t.at_least, &[("min", min)]),
+        Problem::AtMost(max) => fill(t.at_most, &[("max", max)]),
+        Problem::Between(min, max) => fill(t.between, &[("min", min), ("max", max)]),
+        Problem::LengthBetween(min, max) => fill(t.length_between, &[("min", min), ("max", max)]),
+        Problem::WholeNumber => t.not_a_number.to_owned(),
+        Problem::TrueOrFalse => t.true_or_false.to_owned(),
+        Problem::HasSpaces => t.has_spaces.to_owned(),
+        Problem::PhoneNumber => t.phone_number.to_owned(),
+        Problem::Email => t.email_address.to_owned(),
+        Problem::VisibleAscii => t.visible_ascii.to_owned(),
+        Problem::BlankAttributes => t.blank_attributes.to_owned(),
+        Problem::DefaultVariantInactive => t.default_variant_inactive.to_owned(),
+        Problem::CategoryCycle => t.category_cycle.to_owned(),
+        Problem::NoSuchProduct => t.no_such_product.to_owned(),
+        Problem::NoSuchVariant => t.no_such_variant.to_owned(),
+        Problem::NoSuchCustomer => t.no_such_customer.to_owned(),
+        Problem::NoSuchCategory => t.no_such_category.to_owned(),
+        Problem::NoSuchWarehouse => t.no_such_warehouse.to_owned(),
+        Problem::NotForSale => t.not_for_sale.to_owned(),
+        Problem::NoItems => t.no_items.to_owned(),
+        Problem::TooManyItems(max) => fill(t.too_many_items, &[("max", max)]),
+        Problem::LineDiscountTooLarge => t.line_discount_too_large.to_owned(),
+        Problem::OrderDiscountTooLarge => t.order_discount_too_large.to_owned(),
+        Problem::AmountsTooLarge => t.amounts_too_large.to_owned(),
+        Problem::CashOnly => t.cash_only.to_owned(),
+        Problem::OrderStatus => t.order_status.to_owned(),
+        Problem::MissingColumns(columns) => fill(t.missing_columns, &[("columns", columns)]),
+        Problem::SkuTaken { sku, product_id } => {
+            fill(t.sku_taken, &[("code", sku), ("id", product_id)])
+        }
+        Problem::BarcodeTaken {
+            barcode,
+            product_id,
+        } => fill(t.barcode_taken, &[("code", barcode), ("id", product_id)]),
+        Problem::SkuOfVariant { sku, product_id } => {
+            fill(t.sku_of_variant, &[("code", sku), ("id", product_id)])
+        }
+        Problem::PhoneTaken { phone, customer_id } => {
+            fill(t.phone_taken, &[("phone", phone), ("id", customer_id)])
+        }
+        Problem::PhoneInUse => t.phone_in_use.to_owned(),
+        Problem::Worded(message) => message.clone(),
     }
 }
 
@@ -151,6 +201,80 @@ impl Pager {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::web::text::{EN, VI};
+
+    #[test]
+    fn english_page_text_matches_the_api() {
+        let problems = [
+            Problem::Required,
+            Problem::TooLong(120),
+            Problem::NotNegative,
+            Problem::Positive,
+            Problem::NotZero,
+            Problem::AtLeast(1),
+            Problem::AtMost(10_000),
+            Problem::Between(1, 100),
+            Problem::LengthBetween(1, 200),
+            Problem::WholeNumber,
+            Problem::TrueOrFalse,
+            Problem::HasSpaces,
+            Problem::PhoneNumber,
+            Problem::Email,
+            Problem::VisibleAscii,
+            Problem::BlankAttributes,
+            Problem::DefaultVariantInactive,
+            Problem::CategoryCycle,
+            Problem::NoSuchProduct,
+            Problem::NoSuchVariant,
+            Problem::NoSuchCustomer,
+            Problem::NoSuchCategory,
+            Problem::NoSuchWarehouse,
+            Problem::NotForSale,
+            Problem::NoItems,
+            Problem::TooManyItems(500),
+            Problem::LineDiscountTooLarge,
+            Problem::OrderDiscountTooLarge,
+            Problem::AmountsTooLarge,
+            Problem::CashOnly,
+            Problem::OrderStatus,
+            Problem::MissingColumns("sku, price".into()),
+            Problem::SkuTaken {
+                sku: "CF-01".into(),
+                product_id: 7,
+            },
+            Problem::BarcodeTaken {
+                barcode: "893".into(),
+                product_id: 7,
+            },
+            Problem::SkuOfVariant {
+                sku: "CF-01-L".into(),
+                product_id: 7,
+            },
+            Problem::PhoneTaken {
+                phone: "0901234567".into(),
+                customer_id: 3,
+            },
+            Problem::PhoneInUse,
+            Problem::Worded("invalid type: string, expected i64".into()),
+        ];
+        for problem in problems {
+            assert_eq!(describe(&problem, &EN), problem.to_string());
+            assert!(!describe(&problem, &VI).contains('{'), "{problem:?}");
+        }
+    }
+
+    #[test]
+    fn vietnamese_fills_in_the_values() {
+        let taken = Problem::SkuTaken {
+            sku: "CF-01".into(),
+            product_id: 7,
+        };
+        assert_eq!(
+            describe(&taken, &VI),
+            "Mã SKU CF-01 đã được dùng cho sản phẩm 7."
+        );
+        assert_eq!(describe(&Problem::TooLong(120), &VI), "tối đa 120 ký tự");
+    }
 
     #[test]
     fn amounts_accept_vietnamese_grouping() {
