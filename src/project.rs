@@ -9,6 +9,7 @@ use toml_edit::{DocumentMut, Item, Table, value};
 use crate::answers::{Answers, ProjectName};
 use crate::catalog::Catalog;
 use crate::resolve;
+use crate::skill;
 
 pub const MANIFEST_FILE: &str = "poscake.toml";
 
@@ -45,16 +46,8 @@ pub struct Project {
 
 impl ProjectManifest {
     pub fn parse(text: &str) -> Result<ProjectManifest> {
-        let manifest: ProjectManifest = toml::from_str(text).map_err(|err| {
-            let line = err
-                .span()
-                .map(|s| format!("line {}: ", text[..s.start].matches('\n').count() + 1))
-                .unwrap_or_default();
-            anyhow::anyhow!(
-                "{MANIFEST_FILE}: {line}{}",
-                err.message().trim_end_matches('.')
-            )
-        })?;
+        let manifest: ProjectManifest = toml::from_str(text)
+            .map_err(|err| anyhow::anyhow!("{MANIFEST_FILE}: {}", skill::one_line(&err, text)))?;
         manifest.check_version()?;
         Ok(manifest)
     }

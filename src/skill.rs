@@ -197,7 +197,7 @@ pub fn full_name(name: &str) -> String {
 }
 
 /// Reduces a TOML error to one line: the message and where it happened.
-fn one_line(err: &toml::de::Error, text: &str) -> String {
+pub(crate) fn one_line(err: &toml::de::Error, text: &str) -> String {
     let message = err.message().trim_end_matches('.');
     match err.span() {
         Some(span) => {

@@ -9,7 +9,6 @@ use crate::cmd::Options;
 use crate::cmd::workspace::Workspace;
 use crate::merge::has_conflict_markers;
 use crate::project::MANIFEST_FILE;
-use crate::write;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -82,9 +81,11 @@ fn inspect(options: &Options) -> Result<Report> {
             action: "updated".into(),
         });
     }
-    let disk = write::read(&workspace.root, workspace.base.keys().cloned())?;
-    let conflicted: Vec<String> = disk
+    // Only files poscake wrote: markers in the user's own files are none of its business.
+    let conflicted: Vec<String> = regeneration
+        .disk
         .iter()
+        .filter(|(path, _)| workspace.base.contains_key(*path))
         .filter(|(_, bytes)| has_conflict_markers(bytes))
         .map(|(path, _)| path.to_string())
         .collect();

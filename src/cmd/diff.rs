@@ -10,7 +10,6 @@ use crate::cmd::Options;
 use crate::cmd::workspace::Workspace;
 use crate::diff;
 use crate::project::MANIFEST_FILE;
-use crate::write;
 
 pub fn run(options: &Options, exit_code: bool) -> Result<ExitCode> {
     let workspace = Workspace::open(options)?;
@@ -23,10 +22,9 @@ pub fn run(options: &Options, exit_code: bool) -> Result<ExitCode> {
             .to_string();
         write!(out, "{text}")?;
     }
-    let changed: Vec<_> = regeneration.plan.changes().collect();
-    let disk = write::read(&workspace.root, changed.iter().map(|e| e.path.clone()))?;
-    for entry in &changed {
-        let text = diff::unified(entry, disk.get(&entry.path).map(Vec::as_slice));
+    for entry in regeneration.plan.changes() {
+        let on_disk = regeneration.disk.get(&entry.path).map(Vec::as_slice);
+        let text = diff::unified(entry, on_disk);
         write!(out, "{text}")?;
     }
     if exit_code && regeneration.changes_anything(&workspace) {

@@ -92,6 +92,7 @@ pub fn run(options: &Options, args: NewArgs) -> Result<ExitCode> {
     let regeneration = Regeneration {
         manifest_text: manifest.to_toml(None),
         plan: plan::plan(&tree, &Tree::new(), &disk, false),
+        disk,
     };
 
     report::plan(&regeneration.plan, options.quiet, args.dry_run);

@@ -1,5 +1,6 @@
 //! An existing project opened for regeneration: its manifest, its base and the catalog.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -29,6 +30,9 @@ pub struct Workspace {
 pub struct Regeneration {
     pub manifest_text: String,
     pub plan: Plan,
+    /// The files the plan was made against (every path rendered or in the base), as they
+    /// were on disk.
+    pub disk: BTreeMap<RelPath, Vec<u8>>,
 }
 
 impl Regeneration {
@@ -94,6 +98,7 @@ impl Workspace {
         Ok(Regeneration {
             manifest_text,
             plan,
+            disk,
         })
     }
 
