@@ -20,6 +20,12 @@ try {
   const colaBefore = await stockOf(COLA_BARCODE);
   const page = await browser.newPage();
   page.on('dialog', (dialog) => dialog.accept());
+  // A slow shop network: the answer to a scan arrives after the cashier has
+  // started typing the next item, which must neither lose the scan nor the typing.
+  await page.route('**/api/products?*', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await route.continue();
+  });
   await page.goto(`${base}/pos`);
 
   // The search box has focus on load, so a scanner can type straight away.

@@ -165,11 +165,10 @@
     return fetch("/api/products?pageSize=8&search=" + encodeURIComponent(term))
       .then(function (response) { return response.json(); })
       .then(function (body) {
-        if (seq !== searchSeq) { return null; }
+        if (seq !== searchSeq) { return; }
         found = body.success ? body.data : [];
         highlighted = found.length ? 0 : -1;
         renderResults();
-        return found;
       });
   }
 
@@ -192,16 +191,35 @@
     }
     clearTimeout(searchTimer);
     searchTimer = null;
-    lookup(term).then(function (list) {
-      if (!list) { return; }
-      var exact = list.filter(function (p) { return p.sku === term || p.barcode === term; });
-      if (exact.length === 1) {
-        pick(list.indexOf(exact[0]));
-      } else if (list.length === 0) {
-        say(msg.msgNoMatch + ": " + term);
-        search.select();
-      }
-    }).catch(function () { say(msg.msgError); });
+    scan(term);
+  }
+
+  // The cashier may already be typing the next item when the answer for a scan
+  // arrives: the scanned product still goes into the cart, but the search box
+  // and its results are only touched while they still show the scanned code.
+  function scan(term) {
+    ++searchSeq; // a typed search still in flight is out of date
+    fetch("/api/products?pageSize=8&search=" + encodeURIComponent(term))
+      .then(function (response) { return response.json(); })
+      .then(function (body) {
+        var list = body.success ? body.data : [];
+        var exact = list.filter(function (p) { return p.sku === term || p.barcode === term; });
+        var unchanged = search.value.trim() === term;
+        if (exact.length === 1) {
+          addProduct(exact[0]);
+          if (unchanged) { search.value = ""; found = []; closeResults(); }
+          return;
+        }
+        if (!unchanged) { return; }
+        found = list;
+        highlighted = found.length ? 0 : -1;
+        renderResults();
+        if (list.length === 0) {
+          say(msg.msgNoMatch + ": " + term);
+          search.select();
+        }
+      })
+      .catch(function () { say(msg.msgError); });
   }
 
   search.addEventListener("input", function () {
