@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::catalog::Catalog;
 use crate::project::ProjectManifest;
-use crate::skill::{EnvVar, NavEntry, Permission};
+use crate::skill::{self, EnvVar, NavEntry};
 
 /// Everything a template can see. Field names are the template variables.
 #[derive(Debug, Serialize)]
@@ -31,8 +31,41 @@ pub struct Context {
     pub dev_dependencies: Vec<Dependency>,
     pub env: Vec<EnvVar>,
     pub nav: Vec<NavEntry>,
-    pub permissions: Vec<Permission>,
+    pub permissions: Vec<PermissionPoint>,
+    /// Routes anyone may call (with pos-auth).
+    pub public_routes: Vec<RoutePoint>,
+    /// Routes any signed-in person may call (with pos-auth).
+    pub signed_in_routes: Vec<RoutePoint>,
     pub migrations: Vec<MigrationPoint>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PermissionPoint {
+    pub name: String,
+    /// The Rust enum variant, e.g. `CatalogWrite` for `catalog.write`.
+    pub variant: String,
+    pub description: String,
+    /// Role names as declared, e.g. `MANAGER`.
+    pub roles: Vec<String>,
+    /// The same without ADMIN, which holds every permission anyway.
+    pub roles_besides_admin: Vec<String>,
+    pub routes: Vec<RoutePoint>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RoutePoint {
+    pub method: String,
+    pub path: String,
+}
+
+impl RoutePoint {
+    fn parse(route: &str) -> Result<RoutePoint> {
+        let (method, path) = skill::parse_route(route)?;
+        Ok(RoutePoint {
+            method: method.to_string(),
+            path: path.to_string(),
+        })
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -84,15 +117,21 @@ impl Context {
             env: Vec::new(),
             nav: Vec::new(),
             permissions: Vec::new(),
+            public_routes: Vec::new(),
+            signed_in_routes: Vec::new(),
             migrations: Vec::new(),
         };
         let mut dependencies = Dependencies::default();
         let mut dev_dependencies = Dependencies::default();
         for skill in &skills {
             let m = &skill.manifest;
-            context
-                .modules
-                .extend(m.modules.iter().map(|x| x.name.clone()));
+            let present = |name: &String| manifest.project.skills.contains(&skill::full_name(name));
+            context.modules.extend(
+                m.modules
+                    .iter()
+                    .filter(|module| !module.unless.as_ref().is_some_and(present))
+                    .map(|module| module.name.clone()),
+            );
             context
                 .routes
                 .extend(m.routes.iter().map(|r| r.router.clone()));
@@ -107,7 +146,27 @@ impl Context {
                 }));
             context.env.extend(m.env.iter().cloned());
             context.nav.extend(m.nav.iter().cloned());
-            context.permissions.extend(m.permissions.iter().cloned());
+            for permission in &m.permissions {
+                context.permissions.push(PermissionPoint {
+                    name: permission.name.clone(),
+                    variant: permission.name.to_upper_camel_case(),
+                    description: permission.description.clone(),
+                    roles: permission.roles.clone(),
+                    roles_besides_admin: permission
+                        .roles
+                        .iter()
+                        .filter(|role| *role != "ADMIN")
+                        .cloned()
+                        .collect(),
+                    routes: parse_routes(&permission.routes)?,
+                });
+            }
+            context
+                .public_routes
+                .extend(parse_routes(&m.public_routes)?);
+            context
+                .signed_in_routes
+                .extend(parse_routes(&m.signed_in_routes)?);
             for (name, spec) in &m.dependencies {
                 dependencies.add(&m.name, name, spec)?;
             }
@@ -141,10 +200,33 @@ impl Context {
         unique("command", context.commands.iter().map(|c| &c.name))?;
         unique("environment variable", context.env.iter().map(|e| &e.name))?;
         unique("permission", context.permissions.iter().map(|p| &p.name))?;
+        let routes: Vec<String> = context
+            .permissions
+            .iter()
+            .flat_map(|p| &p.routes)
+            .chain(&context.public_routes)
+            .chain(&context.signed_in_routes)
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect();
+        unique("access rule for the route", routes.iter())?;
+        for entry in &context.nav {
+            if let Some(name) = &entry.permission
+                && !context.permissions.iter().any(|p| &p.name == name)
+            {
+                bail!(
+                    "navigation entry `{}` needs the permission `{name}`, which no skill declares",
+                    entry.href
+                );
+            }
+        }
         context.dependencies = dependencies.lines();
         context.dev_dependencies = dev_dependencies.lines();
         Ok(context)
     }
+}
+
+fn parse_routes(routes: &[String]) -> Result<Vec<RoutePoint>> {
+    routes.iter().map(|r| RoutePoint::parse(r)).collect()
 }
 
 fn unique<'a>(what: &str, names: impl Iterator<Item = &'a String>) -> Result<()> {

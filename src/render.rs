@@ -67,9 +67,14 @@ pub fn render(catalog: &Catalog, manifest: &ProjectManifest) -> Result<Tree> {
         }
         let bytes = if file.path.as_str().ends_with(TERA_SUFFIX) {
             let name = format!("{skill}/{}", file.path);
-            tera.render(&name, &context)
-                .map_err(|err| anyhow!("{}", chain(&err)))?
-                .into_bytes()
+            let text = tera
+                .render(&name, &context)
+                .map_err(|err| anyhow!("{}", chain(&err)))?;
+            // A template that renders to nothing is a file this skill set does not need.
+            if text.trim().is_empty() {
+                continue;
+            }
+            text.into_bytes()
         } else {
             file.bytes.to_vec()
         };

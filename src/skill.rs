@@ -48,14 +48,26 @@ pub struct Manifest {
     /// `templates/<skill>/migrations/<backend>/<name>.sql`.
     #[serde(default)]
     pub migrations: Vec<String>,
+    /// Named rights, the roles that hold them and the routes they open
+    /// (enforced when the app has pos-auth).
     #[serde(default)]
     pub permissions: Vec<Permission>,
+    /// Routes anyone may call, signed in or not, as `METHOD /path`.
+    #[serde(default)]
+    pub public_routes: Vec<String>,
+    /// Routes any signed-in person may call, whatever their role.
+    #[serde(default)]
+    pub signed_in_routes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Module {
     pub name: String,
+    /// Leave the module out when this skill is in the app, e.g. a stand-in
+    /// that a fuller skill replaces.
+    #[serde(default)]
+    pub unless: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -105,9 +117,39 @@ pub struct NavEntry {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Permission {
+    /// Dotted lowercase, e.g. `catalog.write`.
     pub name: String,
     pub description: String,
+    /// Roles holding the permission; ADMIN holds every permission anyway.
     pub roles: Vec<String>,
+    /// Routes the permission opens, as `METHOD /path` with axum's `{param}` syntax.
+    #[serde(default)]
+    pub routes: Vec<String>,
+}
+
+/// The roles pos-auth knows, from most to least trusted.
+pub const ROLES: [&str; 4] = ["ADMIN", "MANAGER", "STAFF", "CASHIER"];
+
+const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+
+/// Splits `METHOD /path` into its parts, or says why it cannot.
+pub fn parse_route(route: &str) -> Result<(&str, &str)> {
+    let Some((method, path)) = route.split_once(' ') else {
+        bail!("route `{route}` must read `METHOD /path`");
+    };
+    if !METHODS.contains(&method) {
+        bail!(
+            "route `{route}` has an unknown method (use one of {})",
+            METHODS.join(", ")
+        );
+    }
+    // Paths are written into Rust string literals in the generated app.
+    if !path.starts_with('/') || path.contains(['"', '\\', ' ', '\n']) {
+        bail!(
+            "route `{route}` must have a path starting with `/`, without quotes, backslashes or spaces"
+        );
+    }
+    Ok((method, path))
 }
 
 impl Manifest {
@@ -162,6 +204,39 @@ impl Manifest {
                     );
                 }
             }
+        }
+        for permission in &self.permissions {
+            let dotted = permission.name.split('.').all(|part| {
+                !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+            });
+            if !dotted {
+                bail!(
+                    "permission `{}` must be dotted lowercase, e.g. `catalog.write`",
+                    permission.name
+                );
+            }
+            if permission.description.contains(['"', '\\', '\n']) {
+                bail!(
+                    "the description of permission `{}` must not contain quotes, backslashes or newlines",
+                    permission.name
+                );
+            }
+            for role in &permission.roles {
+                if !ROLES.contains(&role.as_str()) {
+                    bail!(
+                        "permission `{}` names the unknown role `{role}` (roles are {})",
+                        permission.name,
+                        ROLES.join(", ")
+                    );
+                }
+            }
+        }
+        let routes = self.permissions.iter().flat_map(|p| &p.routes);
+        for route in routes
+            .chain(&self.public_routes)
+            .chain(&self.signed_in_routes)
+        {
+            parse_route(route)?;
         }
         for name in &self.migrations {
             if name.is_empty()
@@ -283,6 +358,8 @@ mod tests {
             "name = \"pos-x\"\nsummary = \"x\"\n[[routes]]\nrouter = \"a b\"",
             "name = \"pos-x\"\nsummary = \"x\"\n[dependencies]\nserde = 1",
             "name = \"pos-x\"\nsummary = \"x\"\n[[nav]]\nhref = \"/x\"\nlabel = \"a\\\"b\"\nlabel_vi = \"x\"",
+            "name = \"pos-x\"\nsummary = \"x\"\npublic-routes = [\"GET x\"]",
+            "name = \"pos-x\"\nsummary = \"x\"\n[[permissions]]\nname = \"Catalog\"\ndescription = \"x\"\nroles = []",
         ] {
             let err = format!("{:#}", Manifest::parse(body, "a.toml").unwrap_err());
             assert!(err.starts_with("a.toml: invalid skill manifest: "), "{err}");

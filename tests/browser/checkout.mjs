@@ -1,25 +1,41 @@
 // A cashier's sale in a real browser, against a generated app serving the demo seed:
 // scan a barcode twice, find a product by name, take cash, complete, print the receipt.
 // Usage: node checkout.mjs http://127.0.0.1:PORT
+// With POS_EMAIL and POS_PASSWORD set (an app with sign-in), the cashier signs in
+// first, and afterwards finds the users page closed to them.
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 const base = process.argv[2];
 const COLA_BARCODE = '8930000000011'; // 10.000 ₫ in the demo seed
-const stockOf = async (search) => {
-  const response = await fetch(`${base}/api/products?search=${encodeURIComponent(search)}`);
-  const body = await response.json();
-  return body.data[0].stock;
-};
+const email = process.env.POS_EMAIL;
+const password = process.env.POS_PASSWORD;
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
 });
 try {
-  const colaBefore = await stockOf(COLA_BARCODE);
   const page = await browser.newPage();
+  // The page's own requests carry its session cookie.
+  const stockOf = async (search) => {
+    const response = await page.request.get(`${base}/api/products?search=${encodeURIComponent(search)}`);
+    const body = await response.json();
+    return body.data[0].stock;
+  };
   page.on('dialog', (dialog) => dialog.accept());
+  if (email) {
+    await page.goto(`${base}/pos`);
+    assert.ok(page.url().startsWith(`${base}/login?next=`), `not sent to sign in: ${page.url()}`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Mật khẩu').fill('not the password');
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.locator('.alert').waitFor();
+    await page.getByLabel('Mật khẩu').fill(password);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.waitForURL(`${base}/pos`);
+  }
+  const colaBefore = await stockOf(COLA_BARCODE);
   // A slow shop network: the answer to a scan arrives after the cashier has
   // started typing the next item, which must neither lose the scan nor the typing.
   await page.route('**/api/products?*', async (route) => {
@@ -54,6 +70,11 @@ try {
     assert.ok(text.includes(expected), `the receipt lacks ${expected}:\n${text}`);
   }
   assert.equal(await stockOf(COLA_BARCODE), colaBefore - 2);
+  if (email) {
+    const users = await page.goto(`${base}/users`);
+    assert.equal(users.status(), 403, 'a cashier must not manage users');
+    assert.equal(await page.locator('nav.sidebar a[href="/users"]').count(), 0);
+  }
   console.log('checkout in the browser: ok');
 } finally {
   await browser.close();

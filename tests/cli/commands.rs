@@ -346,3 +346,54 @@ fn a_custom_skill_cannot_write_poscake_state_or_git_hooks() {
         assert!(!s.project().exists(), "{template}");
     }
 }
+
+#[test]
+fn access_rules_are_checked_across_skills() {
+    let cases = [
+        (
+            "public-routes = [\"GET /health\"]\n",
+            "two skills contribute the access rule for the route `GET /health`",
+        ),
+        (
+            "[[nav]]\nhref = \"/x\"\nlabel = \"X\"\nlabel_vi = \"X\"\npermission = \"x.see\"\n",
+            "navigation entry `/x` needs the permission `x.see`, which no skill declares",
+        ),
+        (
+            "[[permissions]]\nname = \"x.see\"\ndescription = \"See\"\nroles = [\"OWNER\"]\n",
+            "permission `x.see` names the unknown role `OWNER`",
+        ),
+        (
+            "signed-in-routes = [\"FETCH /x\"]\n",
+            "route `FETCH /x` has an unknown method",
+        ),
+    ];
+    for (extra, message) in cases {
+        let s = Scratch::new();
+        let skills = s.path().join("more/skills");
+        std::fs::create_dir_all(&skills).unwrap();
+        let manifest = format!("name = \"pos-x\"\nsummary = \"x\"\n{extra}");
+        std::fs::write(skills.join("pos-x.toml"), manifest).unwrap();
+        let args = ["new", "shop", "--yes", "--skills", "poscake,pos-x"];
+        let run = poscake(s.path(), &[&args[..], &["--skills-dir", "more"]].concat());
+        assert_eq!(run.code, 2, "{extra}: {}", run.stderr);
+        assert!(run.stderr.contains(message), "{extra}: {}", run.stderr);
+        assert!(!s.project().exists());
+    }
+}
+
+#[test]
+fn a_module_can_give_way_to_a_skill() {
+    let s = Scratch::new();
+    poscake(s.path(), &["new", "open", "--yes", "--skills", "poscake"]).ok();
+    poscake(
+        s.path(),
+        &["new", "locked", "--yes", "--skills", "poscake,pos-auth"],
+    )
+    .ok();
+    let read = |path: &str| std::fs::read_to_string(s.path().join(path)).unwrap();
+    assert!(read("open/src/lib.rs").contains("pub mod bind;"));
+    assert!(s.path().join("open/src/bind.rs").is_file());
+    // With sign-in the loopback-only rule is lifted: no module, no file.
+    assert!(!read("locked/src/lib.rs").contains("pub mod bind;"));
+    assert!(!s.path().join("locked/src/bind.rs").exists());
+}

@@ -77,6 +77,10 @@ fn serves_on_sqlite(project: &Path, name: &str) {
         "`{name} seed` failed:\n{}",
         String::from_utf8_lossy(&seeded.stderr)
     );
+    let cashier = project
+        .join("src/auth")
+        .is_dir()
+        .then(|| create_cashier(&binary, project));
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -103,12 +107,19 @@ fn serves_on_sqlite(project: &Path, name: &str) {
         }
     };
     let ready = http_get(port, "/ready").unwrap_or_default();
-    let browser = browser_checkout(port);
+    let stranger = http_get(port, "/api/orders").unwrap_or_default();
+    let browser = browser_checkout(port, cashier);
     server.kill().unwrap();
     server.wait().unwrap();
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
     assert!(health.ends_with(r#"{"status":"ok"}"#), "{health}");
     assert!(ready.starts_with("HTTP/1.1 200"), "{ready}");
+    let expected = if project.join("src/auth").is_dir() {
+        "HTTP/1.1 401"
+    } else {
+        "HTTP/1.1 200"
+    };
+    assert!(stranger.starts_with(expected), "{stranger}");
     assert!(
         project.join("data").join(format!("{name}.db")).is_file(),
         "the SQLite file was not created under ./data"
@@ -118,14 +129,40 @@ fn serves_on_sqlite(project: &Path, name: &str) {
     }
 }
 
+/// Creates a cashier account with the app's own command, as a shop owner would, and
+/// returns its email and password.
+fn create_cashier(binary: &Path, project: &Path) -> (String, String) {
+    let (email, password) = ("thu.ngan@shop.vn", "cashier password 1");
+    let created = Command::new(binary)
+        .args(["user", "create", "--email", email, "--role", "CASHIER"])
+        .env("USER_PASSWORD", password)
+        .current_dir(project)
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(
+        created.status.success(),
+        "`user create` failed:\n{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    (email.to_owned(), password.to_owned())
+}
+
 /// Runs `tests/browser/checkout.mjs` against the app when browser tests are asked for
-/// (`.ci/run` installs Chromium and the script's packages and asks).
-fn browser_checkout(port: u16) -> Option<Result<(), String>> {
+/// (`.ci/run` installs Chromium and the script's packages and asks), signed in as
+/// `cashier` when the app has accounts.
+fn browser_checkout(port: u16, cashier: Option<(String, String)>) -> Option<Result<(), String>> {
     if std::env::var("POSCAKE_BROWSER_TESTS").ok().as_deref() != Some("1") {
         return None;
     }
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/checkout.mjs");
-    let output = Command::new("node")
+    let mut command = Command::new("node");
+    if let Some((email, password)) = cashier {
+        command
+            .env("POS_EMAIL", email)
+            .env("POS_PASSWORD", password);
+    }
+    let output = command
         .arg(&script)
         .arg(format!("http://127.0.0.1:{port}"))
         .output()

@@ -1,11 +1,19 @@
 //! The HTTP application: shared state, the router, and serving it.
 
-use axum::{middleware, Router};
+use std::net::SocketAddr;
+
+use axum::{
+    http::{header, HeaderName, HeaderValue},
+    middleware,
+    response::Response,
+    Router,
+};
 use sqlx::AnyPool;
 use tokio::net::TcpListener;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+use crate::auth::AuthSettings;
 use crate::{
     catalog, categories,
     config::{SalesRules, DEFAULT_SHOP_NAME},
@@ -14,6 +22,7 @@ use crate::{
     orders, request_id, web,
 };
 
+use crate::auth;
 use crate::geo;
 
 /// What every handler can reach. Cloned per request, so it holds only handles
@@ -25,6 +34,8 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Printed on receipts and in the page header.
     pub shop_name: String,
+    /// Session lifetimes and cookie flags.
+    pub auth: AuthSettings,
 }
 
 impl AppState {
@@ -36,6 +47,7 @@ impl AppState {
             rules,
             metrics: Metrics::default(),
             shop_name: DEFAULT_SHOP_NAME.to_owned(),
+            auth: AuthSettings::default(),
         }
     }
 
@@ -46,6 +58,11 @@ impl AppState {
             ..self
         }
     }
+
+    /// The same state with these session settings.
+    pub fn with_auth(self, auth: AuthSettings) -> Self {
+        Self { auth, ..self }
+    }
 }
 
 /// Builds the whole router. Each feature module contributes its routes with
@@ -54,6 +71,8 @@ pub fn app(state: AppState) -> Router {
     // `Router::layer` wraps each route after routing, so the metrics see the
     // matched route. The layer added last runs first: request ids are settled
     // before the trace span that records them is opened.
+    // The route guard runs inside the metrics layer, so refused requests are
+    // counted with their route and status too.
     Router::new()
         .merge(health::router())
         .merge(metrics::router())
@@ -63,8 +82,13 @@ pub fn app(state: AppState) -> Router {
         .merge(inventory::router())
         .merge(orders::router())
         .merge(web::router())
+        .merge(auth::router())
         .merge(geo::router())
         .fallback(web::not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::guard::guard,
+        ))
         .layer(middleware::from_fn_with_state(
             state.metrics.clone(),
             metrics::track_requests,
@@ -74,15 +98,43 @@ pub fn app(state: AppState) -> Router {
                 .make_span_with(request_id::request_span)
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
+        .layer(middleware::map_response(security_headers))
         .layer(request_id::propagate_layer())
         .layer(request_id::set_layer())
         .layer(middleware::map_request(request_id::drop_unusable))
         .with_state(state)
 }
 
+/// Headers that tell browsers to be strict with this app's pages: only its
+/// own scripts, styles and images; never inside another site's frame; no
+/// content-type guessing; no full URLs sent to other sites.
+const SECURITY_HEADERS: [(HeaderName, &str); 4] = [
+    (
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'",
+    ),
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (header::X_FRAME_OPTIONS, "DENY"),
+    (header::REFERRER_POLICY, "same-origin"),
+];
+
+/// Adds [`SECURITY_HEADERS`] to every response that does not set its own.
+async fn security_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    for (name, value) in SECURITY_HEADERS {
+        headers
+            .entry(name)
+            .or_insert(HeaderValue::from_static(value));
+    }
+    response
+}
+
 /// Serves the app until Ctrl-C or SIGTERM, then lets in-flight requests finish.
 pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
+    // The peer address feeds the sign-in rate limit and the audit log.
+    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await
 }

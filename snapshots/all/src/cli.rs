@@ -4,7 +4,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use tokio::net::TcpListener;
 
-use crate::{app, bind, config::Config, db, seed, AppState};
+use crate::{app, auth, config::Config, db, seed, AppState};
 
 /// Point-of-sale web service.
 #[derive(Debug, Parser)]
@@ -25,6 +25,10 @@ pub enum Command {
     Migrate,
     /// Run migrations, then add a demo shop (safe to run again).
     Seed,
+    /// Manage accounts: create one, list them, print a password reset link.
+    User(crate::auth::cli::UserArgs),
+    /// Create or revoke API tokens for integrations.
+    Token(crate::auth::cli::TokenArgs),
     /// Query Pancake POS (configured by POS_BASE_URL and POS_API_KEY).
     Pancake(crate::pancake::cli::PancakeArgs),
 }
@@ -36,7 +40,9 @@ impl Cli {
             Command::Serve => serve(&self.config).await,
             Command::Migrate => migrate(&self.config).await,
             Command::Seed => seed(&self.config).await,
-            Command::Pancake(args) => crate::pancake::cli::run(args).await,
+            Command::User(args) => crate::auth::cli::run_user(&self.config, args).await,
+            Command::Token(args) => crate::auth::cli::run_token(&self.config, args).await,
+            Command::Pancake(args) => crate::pancake::cli::run(&self.config, args).await,
         }
     }
 }
@@ -66,18 +72,27 @@ async fn seed(config: &Config) -> anyhow::Result<()> {
 }
 
 async fn serve(config: &Config) -> anyhow::Result<()> {
-    // Checked before touching the database, so a refusal is the only output.
-    bind::check_host(&config.host, config.allow_public_bind)?;
     let pool = db::connect(config.database_url()).await?;
     // Migrating first means a fresh database works on first start.
     db::migrate(&pool).await?;
+    auth::sessions::sweep(&pool).await?;
+    if auth::users::count(&pool).await? == 0 {
+        tracing::warn!(
+            "no accounts yet: create the first admin with `{}`",
+            concat!(
+                env!("CARGO_PKG_NAME"),
+                " user create --email you@example.com --role ADMIN --password <at least 10 characters>"
+            )
+        );
+    }
     let address = (config.host.as_str(), config.port);
     let listener = TcpListener::bind(address)
         .await
         .with_context(|| format!("could not listen on {}:{}", address.0, address.1))?;
     tracing::info!(address = %listener.local_addr()?, "listening");
-    let state =
-        AppState::new(pool.clone(), config.sales_rules()).with_shop_name(config.shop_name.clone());
+    let state = AppState::new(pool.clone(), config.sales_rules())
+        .with_shop_name(config.shop_name.clone())
+        .with_auth(config.auth.settings());
     app::serve(listener, state).await?;
     pool.close().await;
     Ok(())
@@ -110,13 +125,25 @@ mod tests {
             crate::config::DEFAULT_DATABASE_URL
         );
     }
+    #[test]
+    fn log_format_has_a_flag() {
+        let cli = Cli::try_parse_from([BIN, "--log-format", "json"]).unwrap();
+        assert_eq!(cli.config.log_format, crate::config::LogFormat::Json);
+    }
 
     #[test]
-    fn public_bind_and_log_format_have_flags() {
-        let cli =
-            Cli::try_parse_from([BIN, "--allow-public-bind", "--log-format", "json"]).unwrap();
-        assert!(cli.config.allow_public_bind);
-        assert_eq!(cli.config.log_format, crate::config::LogFormat::Json);
+    fn session_settings_have_flags() {
+        let cli = Cli::try_parse_from([
+            BIN,
+            "--cookie-secure",
+            "true",
+            "--session-idle-minutes",
+            "15",
+        ])
+        .unwrap();
+        let settings = cli.config.auth.settings();
+        assert!(settings.cookie_secure);
+        assert_eq!(settings.idle.as_secs(), 15 * 60);
     }
 
     #[test]

@@ -28,15 +28,6 @@ pub struct Config {
     #[arg(long, env = "PORT", default_value_t = 3000, global = true)]
     pub port: u16,
 
-    /// Listen on a HOST other than loopback even though the app has no login.
-    #[arg(
-        long,
-        env = "ALLOW_PUBLIC_BIND",
-        value_parser = parse_switch,
-        global = true
-    )]
-    pub allow_public_bind: bool,
-
     /// Log format: `text` for people, `json` (one object a line) for log collectors.
     #[arg(
         long,
@@ -73,6 +64,9 @@ pub struct Config {
     /// The shop name printed on receipts and shown in the page header.
     #[arg(long, env = "SHOP_NAME", default_value = DEFAULT_SHOP_NAME, global = true)]
     pub shop_name: String,
+
+    #[command(flatten)]
+    pub auth: crate::auth::AuthConfig,
 }
 
 /// How log lines are written.
@@ -122,18 +116,6 @@ impl Config {
     }
 }
 
-/// Parses an on/off setting. Empty counts as off, like an unset variable,
-/// because `.env` files and container setups often leave values empty;
-/// anything unrecognised is an error rather than a guess, since this switch
-/// guards a security decision.
-fn parse_switch(value: &str) -> Result<bool, String> {
-    match value.to_ascii_lowercase().as_str() {
-        "" | "false" | "0" | "no" | "off" => Ok(false),
-        "true" | "1" | "yes" | "on" => Ok(true),
-        _ => Err("expected true or false".to_owned()),
-    }
-}
-
 /// Loads variables from a `.env` file into the environment. Variables that
 /// are already set win, so a deployment can override the file; a missing file
 /// is fine, since production usually has none.
@@ -154,17 +136,6 @@ mod tests {
 
     // Only files that set nothing are tested here: changing the environment
     // while other tests run on other threads is not sound.
-
-    #[test]
-    fn switches_read_common_spellings_and_empty_as_off() {
-        for on in ["true", "TRUE", "1", "yes", "on"] {
-            assert_eq!(parse_switch(on), Ok(true), "{on}");
-        }
-        for off in ["", "false", "False", "0", "no", "off"] {
-            assert_eq!(parse_switch(off), Ok(false), "{off}");
-        }
-        assert!(parse_switch("maybe").is_err());
-    }
 
     #[test]
     fn a_missing_env_file_is_fine() {

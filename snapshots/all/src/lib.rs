@@ -3,7 +3,7 @@
 
 pub mod api;
 pub mod app;
-pub mod bind;
+pub mod auth;
 pub mod catalog;
 pub mod categories;
 pub mod cli;

@@ -107,7 +107,6 @@ mod tests {
             crate::config::DEFAULT_DATABASE_URL
         );
     }
-
     #[test]
     fn public_bind_and_log_format_have_flags() {
         let cli =

@@ -27,7 +27,6 @@ pub struct Config {
     /// Port to listen on.
     #[arg(long, env = "PORT", default_value_t = 3000, global = true)]
     pub port: u16,
-
     /// Listen on a HOST other than loopback even though the app has no login.
     #[arg(
         long,
@@ -154,7 +153,6 @@ mod tests {
 
     // Only files that set nothing are tested here: changing the environment
     // while other tests run on other threads is not sound.
-
     #[test]
     fn switches_read_common_spellings_and_empty_as_off() {
         for on in ["true", "TRUE", "1", "yes", "on"] {

@@ -13,7 +13,11 @@ use super::{
     text::Text,
     PageError,
 };
-use crate::{validate::Problem, AppError, AppState};
+use crate::{
+    auth::{pages::AccountMenu, Actor},
+    validate::Problem,
+    AppError, AppState,
+};
 
 /// The frame around a page.
 #[derive(Debug, Clone)]
@@ -21,7 +25,10 @@ pub struct Chrome {
     pub lang: Lang,
     pub t: &'static Text,
     pub shop_name: String,
-    pub nav: &'static [NavEntry],
+    /// The sidebar links the signed-in person may follow.
+    pub nav: Vec<&'static NavEntry>,
+    /// The signed-in person's name and sign-out button, if someone is signed in.
+    pub account: Option<AccountMenu>,
     /// The current path and query, percent-encoded for the language links.
     pub next: String,
     path: String,
@@ -72,13 +79,16 @@ impl FromRequestParts<AppState> for Chrome {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let lang = Lang::from_parts(parts);
+        // Put there by the route guard; absent on public pages for strangers.
+        let actor = parts.extensions.get::<Actor>();
         let path = parts.uri.path().to_owned();
         let full = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
         Ok(Self {
             lang,
             t: lang.text(),
             shop_name: state.shop_name.clone(),
-            nav: NAV,
+            nav: NAV.iter().filter(|entry| entry.allows(actor)).collect(),
+            account: actor.map(|actor| AccountMenu::new(actor, lang)),
             next: encode_component(full),
             path,
             version: assets::VERSION.as_str(),

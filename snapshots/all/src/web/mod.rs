@@ -4,18 +4,18 @@
 
 mod assets;
 mod customers;
-mod form;
-mod format;
+pub(crate) mod form;
+pub(crate) mod format;
 mod i18n;
 mod inventory;
-mod layout;
+pub(crate) mod layout;
 pub mod nav;
 mod orders;
 mod pos;
 mod product_form;
 mod products;
 mod receipt;
-mod text;
+pub(crate) mod text;
 
 use askama::Template;
 use axum::{
@@ -65,7 +65,7 @@ pub(crate) async fn not_found(
 }
 
 /// What a page handler answers: the page, or an error page already rendered.
-type PageResult = Result<Response, PageError>;
+pub(crate) type PageResult = Result<Response, PageError>;
 
 /// An error page, rendered in the request's language by [`layout::Chrome::error`].
 /// Boxed because a response is large and errors are the rare path.
@@ -79,7 +79,7 @@ impl IntoResponse for PageError {
 
 /// Renders a template with the given status. A template that fails to render
 /// is a bug; the cause is logged and the person sees a bare 500.
-fn render(status: StatusCode, template: &impl Template) -> Response {
+pub(crate) fn render(status: StatusCode, template: &impl Template) -> Response {
     match template.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(err) => {
@@ -90,12 +90,12 @@ fn render(status: StatusCode, template: &impl Template) -> Response {
 }
 
 /// Renders a page with 200 OK.
-fn ok(template: &impl Template) -> PageResult {
+pub(crate) fn ok(template: &impl Template) -> PageResult {
     Ok(render(StatusCode::OK, template))
 }
 
 /// After a successful POST, sends the browser on with 303 so a reload does
 /// not repeat the action.
-fn see_other(location: &str) -> PageResult {
+pub(crate) fn see_other(location: &str) -> PageResult {
     Ok(Redirect::to(location).into_response())
 }

@@ -4,6 +4,7 @@
 use std::borrow::Borrow;
 
 use super::Lang;
+use crate::auth::{permissions::Permission, Actor};
 
 /// One sidebar link with its label in each language.
 #[derive(Debug, Clone, Copy)]
@@ -11,6 +12,8 @@ pub struct NavEntry {
     pub href: &'static str,
     pub vi: &'static str,
     pub en: &'static str,
+    /// Shown only to those who hold it; `None` shows the link to everyone signed in.
+    pub permission: Option<Permission>,
 }
 
 impl NavEntry {
@@ -20,6 +23,15 @@ impl NavEntry {
             Lang::En => self.en,
         }
     }
+
+    /// Whether the link leads somewhere `actor` may go.
+    pub fn allows(&self, actor: Option<&Actor>) -> bool {
+        match (actor, self.permission) {
+            (None, _) => false,
+            (Some(_), None) => true,
+            (Some(actor), Some(permission)) => actor.can(permission),
+        }
+    }
 }
 
 pub const NAV: &[NavEntry] = &[
@@ -27,25 +39,48 @@ pub const NAV: &[NavEntry] = &[
         href: "/pos",
         vi: "Bán hàng",
         en: "Point of sale",
+        permission: Some(Permission::OrdersSell),
     },
     NavEntry {
         href: "/orders",
         vi: "Đơn hàng",
         en: "Orders",
+        permission: Some(Permission::OrdersRead),
     },
     NavEntry {
         href: "/products",
         vi: "Sản phẩm",
         en: "Products",
+        permission: Some(Permission::CatalogRead),
     },
     NavEntry {
         href: "/inventory",
         vi: "Tồn kho",
         en: "Inventory",
+        permission: Some(Permission::InventoryRead),
     },
     NavEntry {
         href: "/customers",
         vi: "Khách hàng",
         en: "Customers",
+        permission: Some(Permission::CustomersRead),
+    },
+    NavEntry {
+        href: "/users",
+        vi: "Nhân viên",
+        en: "Users",
+        permission: Some(Permission::UsersManage),
+    },
+    NavEntry {
+        href: "/tokens",
+        vi: "Mã API",
+        en: "API tokens",
+        permission: Some(Permission::TokensManage),
+    },
+    NavEntry {
+        href: "/audit",
+        vi: "Nhật ký bảo mật",
+        en: "Audit log",
+        permission: Some(Permission::AuditRead),
     },
 ];

@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{json_request, send, spawn_app};
+use crate::helpers::{json_request, spawn_app};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn twenty_tills_racing_for_five_units_sell_exactly_five() {
@@ -12,10 +12,12 @@ async fn twenty_tills_racing_for_five_units_sell_exactly_five() {
 
     let tills: Vec<_> = (0..20)
         .map(|_| {
-            let state = app.state.clone();
+            let client = app.client();
             tokio::spawn(async move {
                 let body = json!({"items": [{"productId": product, "quantity": 1}]});
-                send(&state, json_request("POST", "/api/orders", &body)).await
+                client
+                    .send(json_request("POST", "/api/orders", &body))
+                    .await
             })
         })
         .collect();
@@ -45,14 +47,14 @@ async fn concurrent_retries_with_one_key_make_one_order() {
 
     let retries: Vec<_> = (0..8)
         .map(|_| {
-            let state = app.state.clone();
+            let client = app.client();
             tokio::spawn(async move {
                 let body = json!({"items": [{"productId": product, "quantity": 2}]});
                 let mut request = json_request("POST", "/api/orders", &body);
                 request
                     .headers_mut()
                     .insert("Idempotency-Key", "same-key".parse().unwrap());
-                send(&state, request).await
+                client.send(request).await
             })
         })
         .collect();
@@ -88,14 +90,11 @@ async fn concurrent_cash_payments_never_overpay() {
 
     let payments: Vec<_> = (0..6)
         .map(|_| {
-            let state = app.state.clone();
+            let client = app.client();
             tokio::spawn(async move {
                 let body = json!({"method": "cash", "amount": 10_000});
-                send(
-                    &state,
-                    json_request("POST", &format!("/api/orders/{id}/payments"), &body),
-                )
-                .await
+                let uri = format!("/api/orders/{id}/payments");
+                client.send(json_request("POST", &uri, &body)).await
             })
         })
         .collect();

@@ -20,10 +20,21 @@ use serde_json::{json, Value};
 use sqlx::{AnyConnection, Connection, Executor};
 use tower::ServiceExt;
 
-use shop::{app, config::SalesRules, db, AppState};
+use shop::{
+    app,
+    auth::{
+        tokens::{self, NewToken},
+        Actor,
+    },
+    config::SalesRules,
+    db, AppState,
+};
 
 pub struct TestApp {
     pub state: AppState,
+    /// An ADMIN API token, sent with every request that brings no
+    /// credentials of its own.
+    pub admin_token: String,
     /// The URL of this test's own database.
     pub database_url: String,
     /// What to remove when the test ends.
@@ -71,7 +82,15 @@ impl TestApp {
 
     /// Sends any request and returns the status and JSON body.
     pub async fn send(&self, request: Request<Body>) -> (StatusCode, Value) {
-        send(&self.state, request).await
+        self.client().send(request).await
+    }
+
+    /// A handle that sends requests to this app from spawned tasks.
+    pub fn client(&self) -> Client {
+        Client {
+            state: self.state.clone(),
+            token: self.admin_token.clone(),
+        }
     }
 
     /// GETs a non-JSON response: status, content type and text.
@@ -152,6 +171,42 @@ impl TestApp {
 
     /// Sends any request through the router and returns the whole response.
     pub async fn send_raw(&self, request: Request<Body>) -> Response {
+        self.client().send_raw(request).await
+    }
+
+    /// Sends a request exactly as given: no credentials are added.
+    pub async fn send_anonymous(&self, request: Request<Body>) -> Response {
+        app(self.state.clone()).oneshot(request).await.unwrap()
+    }
+}
+
+/// Sends requests to one test's app; cheap to clone into spawned tasks.
+#[derive(Clone)]
+pub struct Client {
+    state: AppState,
+    token: String,
+}
+
+impl Client {
+    /// Sends a request and returns the status and JSON body.
+    pub async fn send(&self, request: Request<Body>) -> (StatusCode, Value) {
+        let uri = request.uri().clone();
+        let response = self.send_raw(request).await;
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let body = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|err| panic!("{uri} did not return JSON ({err}): {bytes:?}"));
+        (status, body)
+    }
+
+    /// Sends a request and returns the whole response.
+    /// The test's admin token goes along unless the request brings one of its own.
+    pub async fn send_raw(&self, mut request: Request<Body>) -> Response {
+        let headers = request.headers_mut();
+        if !headers.contains_key(header::AUTHORIZATION) {
+            let bearer = format!("Bearer {}", self.token);
+            headers.insert(header::AUTHORIZATION, bearer.parse().unwrap());
+        }
         app(self.state.clone()).oneshot(request).await.unwrap()
     }
 }
@@ -160,17 +215,6 @@ impl TestApp {
 pub async fn body_text(response: Response) -> String {
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     String::from_utf8(bytes.to_vec()).expect("a UTF-8 body")
-}
-
-/// Sends a request through a fresh router for `state`; usable from spawned tasks.
-pub async fn send(state: &AppState, request: Request<Body>) -> (StatusCode, Value) {
-    let uri = request.uri().clone();
-    let response = app(state.clone()).oneshot(request).await.unwrap();
-    let status = response.status();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    let body = serde_json::from_slice(&bytes)
-        .unwrap_or_else(|err| panic!("{uri} did not return JSON ({err}): {bytes:?}"));
-    (status, body)
 }
 
 /// A request with a JSON body.
@@ -272,8 +316,17 @@ pub async fn spawn_app_with(rules: SalesRules) -> TestApp {
         .await
         .expect("connect to the test database");
     db::migrate(&pool).await.expect("migrate the test database");
+    let admin = NewToken {
+        name: Some("tests".into()),
+        role: Some("ADMIN".into()),
+    };
+    let admin_token = tokens::create(&pool, &Actor::Operator, &admin)
+        .await
+        .expect("create the test's admin token")
+        .secret;
     TestApp {
         state: AppState::new(pool, rules),
+        admin_token,
         database_url,
         database,
     }

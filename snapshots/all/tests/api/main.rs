@@ -3,6 +3,7 @@
 //! Every test runs on a fresh SQLite file by default, or on a fresh PostgreSQL
 //! database when `TEST_DATABASE_URL` points at a PostgreSQL server.
 
+mod auth;
 mod categories;
 mod concurrency;
 mod customers;
@@ -17,6 +18,7 @@ mod orders;
 mod page_forms;
 mod pages;
 mod payments;
+mod permissions;
 mod products;
 mod request_id;
 mod search_speed;

@@ -71,7 +71,14 @@ impl TestApp {
 
     /// Sends any request and returns the status and JSON body.
     pub async fn send(&self, request: Request<Body>) -> (StatusCode, Value) {
-        send(&self.state, request).await
+        self.client().send(request).await
+    }
+
+    /// A handle that sends requests to this app from spawned tasks.
+    pub fn client(&self) -> Client {
+        Client {
+            state: self.state.clone(),
+        }
     }
 
     /// GETs a non-JSON response: status, content type and text.
@@ -152,6 +159,30 @@ impl TestApp {
 
     /// Sends any request through the router and returns the whole response.
     pub async fn send_raw(&self, request: Request<Body>) -> Response {
+        self.client().send_raw(request).await
+    }
+}
+
+/// Sends requests to one test's app; cheap to clone into spawned tasks.
+#[derive(Clone)]
+pub struct Client {
+    state: AppState,
+}
+
+impl Client {
+    /// Sends a request and returns the status and JSON body.
+    pub async fn send(&self, request: Request<Body>) -> (StatusCode, Value) {
+        let uri = request.uri().clone();
+        let response = self.send_raw(request).await;
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let body = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|err| panic!("{uri} did not return JSON ({err}): {bytes:?}"));
+        (status, body)
+    }
+
+    /// Sends a request and returns the whole response.
+    pub async fn send_raw(&self, request: Request<Body>) -> Response {
         app(self.state.clone()).oneshot(request).await.unwrap()
     }
 }
@@ -160,17 +191,6 @@ impl TestApp {
 pub async fn body_text(response: Response) -> String {
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     String::from_utf8(bytes.to_vec()).expect("a UTF-8 body")
-}
-
-/// Sends a request through a fresh router for `state`; usable from spawned tasks.
-pub async fn send(state: &AppState, request: Request<Body>) -> (StatusCode, Value) {
-    let uri = request.uri().clone();
-    let response = app(state.clone()).oneshot(request).await.unwrap();
-    let status = response.status();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    let body = serde_json::from_slice(&bytes)
-        .unwrap_or_else(|err| panic!("{uri} did not return JSON ({err}): {bytes:?}"));
-    (status, body)
 }
 
 /// A request with a JSON body.

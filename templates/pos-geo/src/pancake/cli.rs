@@ -10,7 +10,10 @@ use clap::{Args, Subcommand};
 use serde::Serialize;
 
 use super::{PancakeClient, PancakeConfig};
-use crate::geo::{Commune, District, Province, ProvinceQuery};
+use crate::{
+    config::Config,
+    geo::{Commune, District, Province, ProvinceQuery},
+};
 
 /// Query Pancake POS (configured by POS_BASE_URL and POS_API_KEY).
 #[derive(Debug, Args)]
@@ -73,7 +76,9 @@ struct OutputArgs {
 }
 
 /// Runs a `pancake` subcommand with configuration from the environment.
-pub async fn run(args: PancakeArgs) -> anyhow::Result<()> {
+/// Runs a `pancake` subcommand. The client reads its own settings
+/// (`POS_BASE_URL`, `POS_API_KEY`), so the app's `Config` is not needed.
+pub async fn run(_config: &Config, args: PancakeArgs) -> anyhow::Result<()> {
     let client = PancakeClient::new(PancakeConfig::from_env()?)?;
     let output = execute(&client, args).await?;
     // write_all reports a closed pipe (`| head`) as an error where print! panics.

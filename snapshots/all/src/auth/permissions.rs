@@ -1,0 +1,627 @@
+//! Who may do what: the roles, the permissions the app's skills declare, and
+//! the access rule of every route. Generated from the skills' manifests; the
+//! guard in [`super::guard`] refuses any route missing from [`ROUTES`].
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// What a person or an API token may do, from most to least trusted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Role {
+    /// Everything, including users, API tokens and the audit log.
+    Admin,
+    /// Store operations, reports and the users below admin.
+    Manager,
+    /// Sales and inventory.
+    Staff,
+    /// The till: sell, take payments, look up products and customers.
+    Cashier,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Admin, Role::Manager, Role::Staff, Role::Cashier];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Admin => "ADMIN",
+            Self::Manager => "MANAGER",
+            Self::Staff => "STAFF",
+            Self::Cashier => "CASHIER",
+        }
+    }
+
+    /// Parses a role name, in any case.
+    pub fn parse(name: &str) -> Option<Role> {
+        Self::ALL
+            .into_iter()
+            .find(|role| role.as_str().eq_ignore_ascii_case(name))
+    }
+
+    /// Whether this role holds `permission`. ADMIN holds every permission.
+    pub fn can(self, permission: Permission) -> bool {
+        self == Role::Admin || permission.roles().contains(&self)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A named right, declared by the skill that owns the routes it opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// Look up products, variants and categories.
+    CatalogRead,
+    /// Create, edit, import and export products, variants and categories.
+    CatalogWrite,
+    /// Look up customers and their purchases.
+    CustomersRead,
+    /// Add and edit customers.
+    CustomersWrite,
+    /// See stock levels, movements and low stock.
+    InventoryRead,
+    /// Adjust stock and record deliveries.
+    InventoryWrite,
+    /// Sell at the till and take payments.
+    OrdersSell,
+    /// See orders and print receipts.
+    OrdersRead,
+    /// Cancel an order and put its stock back.
+    OrdersCancel,
+    /// Read the Prometheus metrics.
+    SystemMetrics,
+    /// Add accounts, change roles, disable accounts and reset passwords (a manager only below admin).
+    UsersManage,
+    /// Create and revoke API tokens.
+    TokensManage,
+    /// Read the security audit log.
+    AuditRead,
+    /// Look up provinces, districts and communes.
+    GeoRead,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 14] = [
+        Permission::CatalogRead,
+        Permission::CatalogWrite,
+        Permission::CustomersRead,
+        Permission::CustomersWrite,
+        Permission::InventoryRead,
+        Permission::InventoryWrite,
+        Permission::OrdersSell,
+        Permission::OrdersRead,
+        Permission::OrdersCancel,
+        Permission::SystemMetrics,
+        Permission::UsersManage,
+        Permission::TokensManage,
+        Permission::AuditRead,
+        Permission::GeoRead,
+    ];
+
+    /// The name used in manifests, logs and the README's table.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::CatalogRead => "catalog.read",
+            Self::CatalogWrite => "catalog.write",
+            Self::CustomersRead => "customers.read",
+            Self::CustomersWrite => "customers.write",
+            Self::InventoryRead => "inventory.read",
+            Self::InventoryWrite => "inventory.write",
+            Self::OrdersSell => "orders.sell",
+            Self::OrdersRead => "orders.read",
+            Self::OrdersCancel => "orders.cancel",
+            Self::SystemMetrics => "system.metrics",
+            Self::UsersManage => "users.manage",
+            Self::TokensManage => "tokens.manage",
+            Self::AuditRead => "audit.read",
+            Self::GeoRead => "geo.read",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::CatalogRead => "Look up products, variants and categories",
+            Self::CatalogWrite => "Create, edit, import and export products, variants and categories",
+            Self::CustomersRead => "Look up customers and their purchases",
+            Self::CustomersWrite => "Add and edit customers",
+            Self::InventoryRead => "See stock levels, movements and low stock",
+            Self::InventoryWrite => "Adjust stock and record deliveries",
+            Self::OrdersSell => "Sell at the till and take payments",
+            Self::OrdersRead => "See orders and print receipts",
+            Self::OrdersCancel => "Cancel an order and put its stock back",
+            Self::SystemMetrics => "Read the Prometheus metrics",
+            Self::UsersManage => "Add accounts, change roles, disable accounts and reset passwords (a manager only below admin)",
+            Self::TokensManage => "Create and revoke API tokens",
+            Self::AuditRead => "Read the security audit log",
+            Self::GeoRead => "Look up provinces, districts and communes",
+        }
+    }
+
+    /// The roles besides ADMIN that hold this permission.
+    pub fn roles(self) -> &'static [Role] {
+        match self {
+            Self::CatalogRead => &[Role::Manager, Role::Staff, Role::Cashier],
+            Self::CatalogWrite => &[Role::Manager],
+            Self::CustomersRead => &[Role::Manager, Role::Staff, Role::Cashier],
+            Self::CustomersWrite => &[Role::Manager, Role::Staff],
+            Self::InventoryRead => &[Role::Manager, Role::Staff],
+            Self::InventoryWrite => &[Role::Manager, Role::Staff],
+            Self::OrdersSell => &[Role::Manager, Role::Staff, Role::Cashier],
+            Self::OrdersRead => &[Role::Manager, Role::Staff, Role::Cashier],
+            Self::OrdersCancel => &[Role::Manager],
+            Self::SystemMetrics => &[],
+            Self::UsersManage => &[Role::Manager],
+            Self::TokensManage => &[],
+            Self::AuditRead => &[],
+            Self::GeoRead => &[Role::Manager, Role::Staff, Role::Cashier],
+        }
+    }
+}
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not: sign-in pages, health checks, static assets.
+    Public,
+    /// Anyone signed in, whatever their role: their own account.
+    SignedIn,
+    /// Holders of the permission.
+    Requires(Permission),
+}
+
+/// One route and who may call it. `path` is the route as registered with
+/// axum, e.g. `/api/products/{id}`.
+#[derive(Debug, Clone, Copy)]
+pub struct RouteRule {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+const fn rule(method: &'static str, path: &'static str, access: Access) -> RouteRule {
+    RouteRule {
+        method,
+        path,
+        access,
+    }
+}
+
+/// Every route of the app. A route missing here is refused to everyone.
+pub const ROUTES: &[RouteRule] = &[
+    rule("GET", "/", Access::Public),
+    rule("GET", "/health", Access::Public),
+    rule("GET", "/ready", Access::Public),
+    rule("GET", "/assets/{name}", Access::Public),
+    rule("GET", "/lang/{code}", Access::Public),
+    rule("GET", "/login", Access::Public),
+    rule("POST", "/login", Access::Public),
+    rule("GET", "/login/two-factor", Access::Public),
+    rule("POST", "/login/two-factor", Access::Public),
+    rule("GET", "/reset-password", Access::Public),
+    rule("POST", "/reset-password", Access::Public),
+    rule("POST", "/api/auth/login", Access::Public),
+    rule("POST", "/api/auth/login/two-factor", Access::Public),
+    rule("POST", "/api/auth/password-reset", Access::Public),
+    rule("POST", "/logout", Access::SignedIn),
+    rule("GET", "/account", Access::SignedIn),
+    rule("POST", "/account/password", Access::SignedIn),
+    rule("GET", "/account/two-factor", Access::SignedIn),
+    rule("POST", "/account/two-factor", Access::SignedIn),
+    rule("POST", "/account/two-factor/disable", Access::SignedIn),
+    rule("POST", "/api/auth/logout", Access::SignedIn),
+    rule("GET", "/api/auth/me", Access::SignedIn),
+    rule("POST", "/api/auth/password", Access::SignedIn),
+    rule("POST", "/api/auth/two-factor/setup", Access::SignedIn),
+    rule("POST", "/api/auth/two-factor/enable", Access::SignedIn),
+    rule("POST", "/api/auth/two-factor/disable", Access::SignedIn),
+    rule(
+        "GET",
+        "/api/products",
+        Access::Requires(Permission::CatalogRead),
+    ),
+    rule(
+        "GET",
+        "/api/products/{id}",
+        Access::Requires(Permission::CatalogRead),
+    ),
+    rule(
+        "GET",
+        "/api/products/{id}/variants",
+        Access::Requires(Permission::CatalogRead),
+    ),
+    rule(
+        "GET",
+        "/api/categories",
+        Access::Requires(Permission::CatalogRead),
+    ),
+    rule(
+        "GET",
+        "/api/categories/{id}",
+        Access::Requires(Permission::CatalogRead),
+    ),
+    rule(
+        "GET",
+        "/products",
+        Access::Requires(Permission::CatalogRead),
+    ),
+    rule(
+        "POST",
+        "/api/products",
+        Access::Requires(Permission::CatalogWrite),
+    ),
+    rule(
+        "PUT",
+        "/api/products/{id}",
+        Access::Requires(Permission::CatalogWrite),
+    ),
+    rule(
+        "DELETE",
+        "/api/products/{id}",
+        Access::Requires(Permission::CatalogWrite),
+    ),
+    rule(
+        "GET",
+        "/api/products/export",
+        Access::Requires(Permission::CatalogWrite),
+    ),
+    rule(
+        "POST",
+        "/api/products/import",
+        Access::Requires(Permission::CatalogWrite),
+    ),
+    rule(
+        "POST",
+        "/api/products/{id}/variants",
+        Access::Requires(Permission::CatalogWrite),
+    ),
+    rule(
+        "PUT",
+        "/api/products/{id}/variants/{variant_id}",
+        Access::Requires(Permission::CatalogWrite),
+    ),
+    rule(
+        "DELETE",
+        "/api/products/{id}/variants/{variant_id}",
+        Access::Requires(Permission::CatalogWrite),
+    ),
+    rule(
+        "POST",
+        "/api/categories",
+        Access::Requires(Permission::CatalogWrite),
+    ),
+    rule(
+        "PUT",
+        "/api/categories/{id}",
+        Access::Requires(Permission::CatalogWrite),
+    ),
+    rule(
+        "DELETE",
+        "/api/categories/{id}",
+        Access::Requires(Permission::CatalogWrite),
+    ),
+    rule(
+        "POST",
+        "/products",
+        Access::Requires(Permission::CatalogWrite),
+    ),
+    rule(
+        "GET",
+        "/products/new",
+        Access::Requires(Permission::CatalogWrite),
+    ),
+    rule(
+        "GET",
+        "/products/import",
+        Access::Requires(Permission::CatalogWrite),
+    ),
+    rule(
+        "POST",
+        "/products/import",
+        Access::Requires(Permission::CatalogWrite),
+    ),
+    rule(
+        "POST",
+        "/products/{id}",
+        Access::Requires(Permission::CatalogWrite),
+    ),
+    rule(
+        "GET",
+        "/products/{id}/edit",
+        Access::Requires(Permission::CatalogWrite),
+    ),
+    rule(
+        "POST",
+        "/products/{id}/variants",
+        Access::Requires(Permission::CatalogWrite),
+    ),
+    rule(
+        "GET",
+        "/api/customers",
+        Access::Requires(Permission::CustomersRead),
+    ),
+    rule(
+        "GET",
+        "/api/customers/{id}",
+        Access::Requires(Permission::CustomersRead),
+    ),
+    rule(
+        "GET",
+        "/api/customers/{id}/orders",
+        Access::Requires(Permission::CustomersRead),
+    ),
+    rule(
+        "GET",
+        "/customers",
+        Access::Requires(Permission::CustomersRead),
+    ),
+    rule(
+        "GET",
+        "/customers/{id}",
+        Access::Requires(Permission::CustomersRead),
+    ),
+    rule(
+        "POST",
+        "/api/customers",
+        Access::Requires(Permission::CustomersWrite),
+    ),
+    rule(
+        "PUT",
+        "/api/customers/{id}",
+        Access::Requires(Permission::CustomersWrite),
+    ),
+    rule(
+        "POST",
+        "/customers",
+        Access::Requires(Permission::CustomersWrite),
+    ),
+    rule(
+        "GET",
+        "/customers/new",
+        Access::Requires(Permission::CustomersWrite),
+    ),
+    rule(
+        "POST",
+        "/customers/{id}",
+        Access::Requires(Permission::CustomersWrite),
+    ),
+    rule(
+        "GET",
+        "/customers/{id}/edit",
+        Access::Requires(Permission::CustomersWrite),
+    ),
+    rule(
+        "GET",
+        "/api/inventory/movements",
+        Access::Requires(Permission::InventoryRead),
+    ),
+    rule(
+        "GET",
+        "/api/inventory/levels",
+        Access::Requires(Permission::InventoryRead),
+    ),
+    rule(
+        "GET",
+        "/api/inventory/low-stock",
+        Access::Requires(Permission::InventoryRead),
+    ),
+    rule(
+        "GET",
+        "/api/inventory/warehouses",
+        Access::Requires(Permission::InventoryRead),
+    ),
+    rule(
+        "GET",
+        "/inventory",
+        Access::Requires(Permission::InventoryRead),
+    ),
+    rule(
+        "GET",
+        "/inventory/products/{id}",
+        Access::Requires(Permission::InventoryRead),
+    ),
+    rule(
+        "POST",
+        "/api/inventory/adjustments",
+        Access::Requires(Permission::InventoryWrite),
+    ),
+    rule(
+        "POST",
+        "/api/inventory/receipts",
+        Access::Requires(Permission::InventoryWrite),
+    ),
+    rule(
+        "POST",
+        "/inventory/products/{id}/adjust",
+        Access::Requires(Permission::InventoryWrite),
+    ),
+    rule("GET", "/pos", Access::Requires(Permission::OrdersSell)),
+    rule(
+        "POST",
+        "/api/orders",
+        Access::Requires(Permission::OrdersSell),
+    ),
+    rule(
+        "POST",
+        "/api/orders/{id}/payments",
+        Access::Requires(Permission::OrdersSell),
+    ),
+    rule(
+        "POST",
+        "/api/orders/{id}/complete",
+        Access::Requires(Permission::OrdersSell),
+    ),
+    rule(
+        "GET",
+        "/api/orders",
+        Access::Requires(Permission::OrdersRead),
+    ),
+    rule(
+        "GET",
+        "/api/orders/{id}",
+        Access::Requires(Permission::OrdersRead),
+    ),
+    rule("GET", "/orders", Access::Requires(Permission::OrdersRead)),
+    rule(
+        "GET",
+        "/orders/{id}",
+        Access::Requires(Permission::OrdersRead),
+    ),
+    rule(
+        "GET",
+        "/orders/{id}/receipt",
+        Access::Requires(Permission::OrdersRead),
+    ),
+    rule(
+        "POST",
+        "/api/orders/{id}/cancel",
+        Access::Requires(Permission::OrdersCancel),
+    ),
+    rule(
+        "POST",
+        "/orders/{id}/cancel",
+        Access::Requires(Permission::OrdersCancel),
+    ),
+    rule(
+        "GET",
+        "/metrics",
+        Access::Requires(Permission::SystemMetrics),
+    ),
+    rule(
+        "GET",
+        "/api/users",
+        Access::Requires(Permission::UsersManage),
+    ),
+    rule(
+        "POST",
+        "/api/users",
+        Access::Requires(Permission::UsersManage),
+    ),
+    rule(
+        "GET",
+        "/api/users/{id}",
+        Access::Requires(Permission::UsersManage),
+    ),
+    rule(
+        "PUT",
+        "/api/users/{id}",
+        Access::Requires(Permission::UsersManage),
+    ),
+    rule(
+        "POST",
+        "/api/users/{id}/password",
+        Access::Requires(Permission::UsersManage),
+    ),
+    rule(
+        "POST",
+        "/api/users/{id}/reset-link",
+        Access::Requires(Permission::UsersManage),
+    ),
+    rule("GET", "/users", Access::Requires(Permission::UsersManage)),
+    rule("POST", "/users", Access::Requires(Permission::UsersManage)),
+    rule(
+        "GET",
+        "/users/{id}",
+        Access::Requires(Permission::UsersManage),
+    ),
+    rule(
+        "POST",
+        "/users/{id}",
+        Access::Requires(Permission::UsersManage),
+    ),
+    rule(
+        "POST",
+        "/users/{id}/reset-link",
+        Access::Requires(Permission::UsersManage),
+    ),
+    rule(
+        "GET",
+        "/api/auth/tokens",
+        Access::Requires(Permission::TokensManage),
+    ),
+    rule(
+        "POST",
+        "/api/auth/tokens",
+        Access::Requires(Permission::TokensManage),
+    ),
+    rule(
+        "DELETE",
+        "/api/auth/tokens/{id}",
+        Access::Requires(Permission::TokensManage),
+    ),
+    rule("GET", "/tokens", Access::Requires(Permission::TokensManage)),
+    rule(
+        "POST",
+        "/tokens",
+        Access::Requires(Permission::TokensManage),
+    ),
+    rule(
+        "POST",
+        "/tokens/{id}/revoke",
+        Access::Requires(Permission::TokensManage),
+    ),
+    rule("GET", "/api/audit", Access::Requires(Permission::AuditRead)),
+    rule("GET", "/audit", Access::Requires(Permission::AuditRead)),
+    rule(
+        "GET",
+        "/api/geo/provinces",
+        Access::Requires(Permission::GeoRead),
+    ),
+    rule(
+        "GET",
+        "/api/geo/districts",
+        Access::Requires(Permission::GeoRead),
+    ),
+    rule(
+        "GET",
+        "/api/geo/communes",
+        Access::Requires(Permission::GeoRead),
+    ),
+];
+
+/// The access rule of a matched route, if it has one. A `HEAD` request is
+/// judged as the `GET` it mirrors.
+pub fn access_for(method: &str, path: &str) -> Option<Access> {
+    let method = if method == "HEAD" { "GET" } else { method };
+    ROUTES
+        .iter()
+        .find(|rule| rule.method == method && rule.path == path)
+        .map(|rule| rule.access)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn admin_holds_every_permission() {
+        for permission in Permission::ALL {
+            assert!(Role::Admin.can(permission), "{}", permission.name());
+        }
+    }
+
+    #[test]
+    fn every_route_is_listed_once() {
+        for (index, rule) in ROUTES.iter().enumerate() {
+            let twin = ROUTES[index + 1..]
+                .iter()
+                .find(|other| other.method == rule.method && other.path == rule.path);
+            assert!(
+                twin.is_none(),
+                "{} {} is listed twice",
+                rule.method,
+                rule.path
+            );
+        }
+    }
+
+    #[test]
+    fn role_names_parse_in_any_case() {
+        assert_eq!(Role::parse("cashier"), Some(Role::Cashier));
+        assert_eq!(Role::parse("ADMIN"), Some(Role::Admin));
+        assert_eq!(Role::parse("owner"), None);
+    }
+}
