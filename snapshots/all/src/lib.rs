@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod app;
+pub mod attribution;
 pub mod auth;
 pub mod catalog;
 pub mod categories;

@@ -195,6 +195,7 @@ async fn seed_product(
             kind: MovementKind::Receipt,
             reason: "Nhập hàng ban đầu (demo)".into(),
             order_id: None,
+            actor: None,
         };
         ledger::post(conn, &receipt, false).await?;
     }

@@ -14,6 +14,7 @@ use super::{
 };
 use crate::{
     api::ApiResponse,
+    attribution::Attribution,
     extract::{Json, Query},
     pagination::{PageQuery, Pagination},
     AppError, AppState,
@@ -31,17 +32,19 @@ pub fn router() -> Router<AppState> {
 
 async fn adjust(
     State(state): State<AppState>,
+    by: Attribution,
     Json(request): Json<StockRequest>,
 ) -> Result<(StatusCode, ApiResponse<StockChange>), AppError> {
-    let change = service::adjust(&state.db, state.rules, &request).await?;
+    let change = service::adjust(&state.db, state.rules, &request, &by).await?;
     Ok((StatusCode::CREATED, ApiResponse::ok(change)))
 }
 
 async fn receive(
     State(state): State<AppState>,
+    by: Attribution,
     Json(request): Json<StockRequest>,
 ) -> Result<(StatusCode, ApiResponse<StockChange>), AppError> {
-    let change = service::receive(&state.db, state.rules, &request).await?;
+    let change = service::receive(&state.db, state.rules, &request, &by).await?;
     Ok((StatusCode::CREATED, ApiResponse::ok(change)))
 }
 

@@ -7,8 +7,8 @@ use crate::{filter::Filter, pagination::Pagination};
 
 const HEADER_COLUMNS: &str = "\
     id, number, status, customer_id, warehouse_id, tax_inclusive, subtotal, discount, \
-    order_discount, tax, total, paid, change_given, created_at, updated_at, paid_at, \
-    completed_at, cancelled_at";
+    order_discount, tax, total, paid, change_given, created_by, created_at, updated_at, \
+    paid_at, completed_at, cancelled_at";
 
 /// What checkout needs to know about a variant it is asked to sell.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -55,6 +55,8 @@ pub struct NewOrder<'a> {
     pub discount: i64,
     pub tax: i64,
     pub total: i64,
+    /// Who placed it, when the app knows.
+    pub created_by: Option<&'a str>,
 }
 
 /// Inserts a pending order and returns its id, or `None` when an order with
@@ -67,9 +69,9 @@ pub async fn insert(
 ) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO orders (status, customer_id, warehouse_id, idempotency_key, tax_inclusive, \
-                             subtotal, order_discount, discount, tax, total, \
+                             subtotal, order_discount, discount, tax, total, created_by, \
                              created_at, updated_at) \
-         VALUES ('pending', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
+         VALUES ('pending', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) \
          ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
     )
     .bind(order.customer_id)
@@ -81,6 +83,7 @@ pub async fn insert(
     .bind(order.discount)
     .bind(order.tax)
     .bind(order.total)
+    .bind(order.created_by)
     .bind(now)
     .fetch_optional(conn)
     .await

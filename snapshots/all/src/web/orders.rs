@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::{form::Pager, format, layout::Chrome, ok, see_other, PageResult};
 use crate::{
+    attribution::Attribution,
     extract::{Path, Query},
     orders::{
         model::{Order, OrderFilter, OrderHeader, OrderStatus},
@@ -140,8 +141,13 @@ async fn show(c: Chrome, State(state): State<AppState>, Path(id): Path<i64>) -> 
 }
 
 /// Cancels through the orders service, which puts the stock back.
-async fn cancel(c: Chrome, State(state): State<AppState>, Path(id): Path<i64>) -> PageResult {
-    service::cancel(&state.db, id)
+async fn cancel(
+    c: Chrome,
+    State(state): State<AppState>,
+    by: Attribution,
+    Path(id): Path<i64>,
+) -> PageResult {
+    service::cancel(&state.db, id, &by)
         .await
         .map_err(|err| c.error(err))?;
     see_other(&format!("/orders/{id}"))

@@ -645,3 +645,39 @@ async fn sign_ins_are_in_the_audit_log() {
     assert_eq!(body["data"][1]["email"], "log@shop.vn");
     assert_eq!(body["data"][1]["ip"], "10.0.0.1");
 }
+
+#[tokio::test]
+async fn orders_and_stock_movements_record_who_made_them() {
+    let app = spawn_app().await;
+    account(&app, "ban.hang@shop.vn", "CASHIER").await;
+    let product = app.stocked_product("AI-1", 15_000, 4).await;
+    let cookie = signed_in(&app, "ban.hang@shop.vn").await;
+
+    let sale = json!({"items": [{"productId": product, "quantity": 1}]});
+    let response = app
+        .send_anonymous(browser(
+            "POST",
+            "/api/orders",
+            &sale,
+            Some(&cookie),
+            "10.0.0.1",
+        ))
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    assert_eq!(
+        json(response).await["data"]["createdBy"],
+        "ban.hang@shop.vn"
+    );
+
+    let (_, movements) = app
+        .get(&format!("/api/inventory/movements?productId={product}"))
+        .await;
+    let actors: Vec<&str> = movements["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|movement| movement["actor"].as_str().unwrap())
+        .collect();
+    // Newest first: the sale by the cashier, then the delivery by the test's token.
+    assert_eq!(actors, ["ban.hang@shop.vn", "token:tests"]);
+}

@@ -37,6 +37,8 @@ pub struct NewMovement {
     pub kind: MovementKind,
     pub reason: String,
     pub order_id: Option<i64>,
+    /// Who made the change, when the app knows.
+    pub actor: Option<String>,
 }
 
 /// The result of [`post`].
@@ -93,7 +95,7 @@ pub async fn post(
     let id = sqlx::query_scalar(
         "INSERT INTO stock_movements (variant_id, warehouse_id, quantity, kind, reason, \
                                       order_id, actor, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, NULL, $7) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(movement.variant_id)
     .bind(movement.warehouse_id)
@@ -101,6 +103,7 @@ pub async fn post(
     .bind(movement.kind.as_str())
     .bind(&movement.reason)
     .bind(movement.order_id)
+    .bind(&movement.actor)
     .bind(&now)
     .fetch_one(conn)
     .await?;

@@ -10,6 +10,7 @@ use super::{
 };
 use crate::{
     api::{PageMeta, StockShortage},
+    attribution::Attribution,
     config::SalesRules,
     db,
     filter::{Arg, Filter},
@@ -27,6 +28,7 @@ pub async fn adjust(
     db: &AnyPool,
     rules: SalesRules,
     request: &StockRequest,
+    by: &Attribution,
 ) -> Result<StockChange, AppError> {
     let mut problems = Problems::default();
     let quantity = problems.number("quantity", request.quantity, -MAX_QUANTITY..=MAX_QUANTITY);
@@ -42,6 +44,7 @@ pub async fn adjust(
         quantity,
         MovementKind::Adjustment,
         reason,
+        by,
     )
     .await?;
     tx.commit().await?;
@@ -53,6 +56,7 @@ pub async fn receive(
     db: &AnyPool,
     rules: SalesRules,
     request: &StockRequest,
+    by: &Attribution,
 ) -> Result<StockChange, AppError> {
     let mut problems = Problems::default();
     let quantity = problems.number("quantity", request.quantity, 1..=MAX_QUANTITY);
@@ -69,6 +73,7 @@ pub async fn receive(
         quantity,
         MovementKind::Receipt,
         reason,
+        by,
     )
     .await?;
     tx.commit().await?;
@@ -82,6 +87,7 @@ async fn change(
     quantity: i64,
     kind: MovementKind,
     reason: String,
+    by: &Attribution,
 ) -> Result<StockChange, AppError> {
     let product_id = request.product_id.unwrap_or_default();
     let Some((variant_id, sku)) =
@@ -104,6 +110,7 @@ async fn change(
         kind,
         reason,
         order_id: None,
+        actor: by.name().map(str::to_owned),
     };
     match ledger::post(conn, &movement, rules.allow_negative_stock).await? {
         Posted::Done(id) => Ok(StockChange {

@@ -17,6 +17,7 @@ use super::{
 };
 use crate::{
     api::ApiResponse,
+    attribution::Attribution,
     extract::{Json, Path, Query},
     pagination::Pagination,
     validate::Problem,
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
 /// matches an order made before (the same order is returned).
 async fn create(
     State(state): State<AppState>,
+    by: Attribution,
     headers: HeaderMap,
     Json(request): Json<OrderRequest>,
 ) -> Result<(StatusCode, ApiResponse<Order>), AppError> {
@@ -47,7 +49,7 @@ async fn create(
         ),
         None => None,
     };
-    let (order, placed) = checkout::place(&state.db, state.rules, &request, key).await?;
+    let (order, placed) = checkout::place(&state.db, state.rules, &request, key, &by).await?;
     let status = match placed {
         Placed::Created => {
             // Counted once the order is committed; a replayed retry is not a new order.
@@ -113,7 +115,8 @@ async fn complete(
 
 async fn cancel(
     State(state): State<AppState>,
+    by: Attribution,
     Path(id): Path<i64>,
 ) -> Result<ApiResponse<Order>, AppError> {
-    Ok(ApiResponse::ok(service::cancel(&state.db, id).await?))
+    Ok(ApiResponse::ok(service::cancel(&state.db, id, &by).await?))
 }

@@ -10,6 +10,7 @@ use super::{
 };
 use crate::{
     api::PageMeta,
+    attribution::Attribution,
     clock, db,
     filter::{Arg, Filter},
     inventory::ledger::{self, MovementKind, NewMovement},
@@ -74,7 +75,7 @@ pub async fn complete(db: &AnyPool, id: i64) -> Result<Order, AppError> {
 /// Cancels a pending or paid order and puts its stock back with
 /// CANCEL_RESTOCK movements. Money already paid is shown in `paid` and is to
 /// be handed back by the cashier; refunds are not recorded here.
-pub async fn cancel(db: &AnyPool, id: i64) -> Result<Order, AppError> {
+pub async fn cancel(db: &AnyPool, id: i64, by: &Attribution) -> Result<Order, AppError> {
     let mut tx = db::begin_write(db).await?;
     let now = clock::now_utc();
     let order = repo::lock(&mut tx, id, &now)
@@ -100,6 +101,7 @@ pub async fn cancel(db: &AnyPool, id: i64) -> Result<Order, AppError> {
             kind: MovementKind::CancelRestock,
             reason: format!("Order {} cancelled", order.number),
             order_id: Some(id),
+            actor: by.name().map(str::to_owned),
         };
         // Putting stock back cannot take it below zero, so the
         // negative-stock rule has nothing to say here.

@@ -18,6 +18,7 @@ use super::{
 };
 use crate::{
     api::StockShortage,
+    attribution::Attribution,
     clock,
     config::SalesRules,
     customers, db,
@@ -57,6 +58,7 @@ pub async fn place(
     rules: SalesRules,
     request: &OrderRequest,
     idempotency_key: Option<&str>,
+    by: &Attribution,
 ) -> Result<(Order, Placed), AppError> {
     let (wanted, order_discount) = validate(request, idempotency_key)?;
     if let Some(key) = idempotency_key {
@@ -93,6 +95,7 @@ pub async fn place(
         discount: priced.discount,
         tax: priced.tax,
         total: priced.total,
+        created_by: by.name(),
     };
     let Some(order_id) = repo::insert(&mut tx, &header, &now).await? else {
         // A concurrent request with the same key committed first.
@@ -120,6 +123,7 @@ pub async fn place(
         order_id,
         number: &number,
         warehouse_id,
+        by,
     };
     let shortages = take_stock(&mut tx, rules, &items, &wanted, &sale).await?;
     if !shortages.is_empty() {
@@ -241,6 +245,7 @@ struct Sale<'a> {
     order_id: i64,
     number: &'a str,
     warehouse_id: i64,
+    by: &'a Attribution,
 }
 
 /// Posts one SALE movement per variant, in variant id order so that
@@ -266,6 +271,7 @@ async fn take_stock(
             kind: MovementKind::Sale,
             reason: format!("Order {}", sale.number),
             order_id: Some(sale.order_id),
+            actor: sale.by.name().map(str::to_owned),
         };
         if let Posted::Short { available } =
             ledger::post(conn, &movement, rules.allow_negative_stock).await?

@@ -56,6 +56,8 @@ pub struct OrderHeader {
     pub remaining: i64,
     /// Cash handed back over all payments.
     pub change: i64,
+    /// Who placed the order: an email or `token:<name>`; none without sign-in.
+    pub created_by: Option<String>,
     pub created_at: String,
     pub updated_at: String,
     pub paid_at: Option<String>,
@@ -91,6 +93,7 @@ impl FromRow<'_, AnyRow> for OrderHeader {
                 total - paid
             },
             change: row.try_get("change_given")?,
+            created_by: row.try_get("created_by")?,
             created_at: row.try_get("created_at")?,
             updated_at: row.try_get("updated_at")?,
             paid_at: row.try_get("paid_at")?,

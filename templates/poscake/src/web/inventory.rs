@@ -18,6 +18,7 @@ use super::{
     ok, render, see_other, PageResult,
 };
 use crate::{
+    attribution::Attribution,
     catalog::{service as catalog, Product},
     extract::{Path, Query},
     inventory::{
@@ -201,6 +202,7 @@ async fn load(state: &AppState, id: i64, page: Pagination) -> Result<Loaded, App
 async fn adjust(
     c: Chrome,
     State(state): State<AppState>,
+    by: Attribution,
     Path(id): Path<i64>,
     Form(form): Form<AdjustForm>,
 ) -> PageResult {
@@ -217,7 +219,7 @@ async fn adjust(
             reason: Some(form.reason.clone()),
             ..StockRequest::default()
         };
-        match service::adjust(&state.db, state.rules, &request).await {
+        match service::adjust(&state.db, state.rules, &request, &by).await {
             Ok(_) => return see_other(&format!("/inventory/products/{id}?adjusted=1")),
             Err(AppError::InsufficientStock { .. }) => problem = Some(c.t.adjust_short.to_owned()),
             Err(err) => errors.absorb(err, c.t).map_err(|err| c.error(err))?,
