@@ -681,3 +681,82 @@ async fn orders_and_stock_movements_record_who_made_them() {
     // Newest first: the sale by the cashier, then the delivery by the test's token.
     assert_eq!(actors, ["ban.hang@shop.vn", "token:tests"]);
 }
+
+/// A form post from a page of this site.
+fn form(uri: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut request = Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "text/html")
+        .header("sec-fetch-site", "same-origin");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    request.body(Body::from(body.to_owned())).unwrap()
+}
+
+#[tokio::test]
+async fn the_sign_in_page_signs_in_and_sends_the_browser_on() {
+    let app = spawn_app().await;
+    account(&app, "nga@shop.vn", "CASHIER").await;
+
+    let wrong = form(
+        "/login",
+        "email=nga%40shop.vn&password=nope&next=%2Forders",
+        None,
+    );
+    let response = app.send_anonymous(wrong).await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert!(body_text(response)
+        .await
+        .contains("Sai email hoặc mật khẩu."));
+
+    // `next` may only lead to this site.
+    let elsewhere = form(
+        "/login",
+        "email=nga%40shop.vn&password=correct+horse+battery&next=%2F%2Fevil.example",
+        None,
+    );
+    let response = app.send_anonymous(elsewhere).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[header::LOCATION], "/");
+
+    let right = form(
+        "/login",
+        "email=nga%40shop.vn&password=correct+horse+battery&next=%2Forders",
+        None,
+    );
+    let response = app.send_anonymous(right).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[header::LOCATION], "/orders");
+    let cookie = session_cookie(&response).unwrap();
+
+    let page = |uri: &str| {
+        Request::get(uri)
+            .header(header::ACCEPT, "text/html")
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let till = app.send_anonymous(page("/pos")).await;
+    assert_eq!(till.status(), StatusCode::OK);
+    let html = body_text(till).await;
+    assert!(
+        html.contains(r#"action="/logout""#),
+        "the header offers sign-out"
+    );
+    assert!(
+        !html.contains(r#"href="/users""#),
+        "a cashier's sidebar has no users link"
+    );
+    assert_eq!(
+        app.send_anonymous(page("/users")).await.status(),
+        StatusCode::FORBIDDEN
+    );
+
+    let response = app.send_anonymous(form("/logout", "", Some(&cookie))).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.send_anonymous(page("/pos")).await.status(),
+        StatusCode::SEE_OTHER
+    );
+}
