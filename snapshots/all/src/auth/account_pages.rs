@@ -68,11 +68,7 @@ async fn account_page(
     let user = users::get(&state.db, id)
         .await
         .map_err(|err| c.error(err))?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     let a = text::text(c.lang);
     let page = AccountPage {
         c,

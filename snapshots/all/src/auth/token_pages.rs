@@ -3,7 +3,6 @@
 
 use axum::{
     extract::State,
-    http::StatusCode,
     routing::{get, post},
     Form, Router,
 };
@@ -82,11 +81,7 @@ async fn list_page(
 ) -> PageResult {
     let tokens = tokens::list(&state.db).await.map_err(|err| c.error(err))?;
     let a = text::text(c.lang);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     let page = ListPage {
         c,
         a,

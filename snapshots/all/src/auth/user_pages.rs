@@ -5,7 +5,6 @@
 
 use axum::{
     extract::State,
-    http::StatusCode,
     routing::{get, post},
     Form, Router,
 };
@@ -117,11 +116,7 @@ async fn list_page(
 ) -> PageResult {
     let users = users::list(&state.db).await.map_err(|err| c.error(err))?;
     let a = text::text(c.lang);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     let page = ListPage {
         c,
         a,
@@ -220,11 +215,7 @@ async fn user_page(
         .map_err(|err| c.error(err))?;
     let form = form.unwrap_or_else(|| UserForm::from_user(&user));
     let a = text::text(c.lang);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     let page = UserPage {
         roles: role_options(a, offered_roles(actor, Some(user.role)), &form.role),
         c,

@@ -163,10 +163,8 @@ async fn product_page(
     // for invalid fields.
     let status = if view.problem.is_some() {
         StatusCode::CONFLICT
-    } else if !view.errors.is_empty() {
-        StatusCode::UNPROCESSABLE_ENTITY
     } else {
-        StatusCode::OK
+        view.errors.status()
     };
     let page = ProductPage {
         c,

@@ -4,6 +4,8 @@
 
 use std::fmt::Display;
 
+use axum::http::StatusCode;
+
 use crate::{api::PageMeta, validate::Problem, AppError};
 
 use super::{format::encode_component, text::Text};
@@ -30,6 +32,16 @@ impl FieldErrors {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// The status of a form page: 200 when it has nothing to point out, 422
+    /// when a field needs fixing.
+    pub fn status(&self) -> StatusCode {
+        if self.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
     }
 
     /// Adds the field problems of a service error, worded in the page's
