@@ -14,6 +14,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::auth::AuthSettings;
+use crate::payments::Gateways;
 use crate::{
     catalog, categories,
     config::{SalesRules, DEFAULT_SHOP_NAME},
@@ -24,6 +25,7 @@ use crate::{
 
 use crate::auth;
 use crate::geo;
+use crate::payments;
 
 /// What every handler can reach. Cloned per request, so it holds only handles
 /// and small copies.
@@ -36,6 +38,8 @@ pub struct AppState {
     pub shop_name: String,
     /// Session lifetimes and cookie flags.
     pub auth: AuthSettings,
+    /// The payment gateways configured, each with its keys.
+    pub payments: Gateways,
 }
 
 impl AppState {
@@ -48,6 +52,7 @@ impl AppState {
             metrics: Metrics::default(),
             shop_name: DEFAULT_SHOP_NAME.to_owned(),
             auth: AuthSettings::default(),
+            payments: Gateways::default(),
         }
     }
 
@@ -62,6 +67,11 @@ impl AppState {
     /// The same state with these session settings.
     pub fn with_auth(self, auth: AuthSettings) -> Self {
         Self { auth, ..self }
+    }
+
+    /// The same state taking payments through these gateways.
+    pub fn with_payments(self, payments: Gateways) -> Self {
+        Self { payments, ..self }
     }
 }
 
@@ -84,6 +94,7 @@ pub fn app(state: AppState) -> Router {
         .merge(web::router())
         .merge(auth::router())
         .merge(geo::router())
+        .merge(payments::router())
         .fallback(web::not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -90,9 +90,12 @@ async fn serve(config: &Config) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("could not listen on {}:{}", address.0, address.1))?;
     tracing::info!(address = %listener.local_addr()?, "listening");
+    let gateways = crate::payments::Gateways::from_env();
+    gateways.log_summary();
     let state = AppState::new(pool.clone(), config.sales_rules())
         .with_shop_name(config.shop_name.clone())
-        .with_auth(config.auth.settings());
+        .with_auth(config.auth.settings())
+        .with_payments(gateways);
     app::serve(listener, state).await?;
     pool.close().await;
     Ok(())

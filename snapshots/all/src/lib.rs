@@ -23,6 +23,7 @@ pub mod money;
 pub mod orders;
 pub mod pagination;
 pub mod pancake;
+pub mod payments;
 pub mod request_id;
 pub mod search;
 pub mod seed;

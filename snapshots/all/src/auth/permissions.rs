@@ -82,10 +82,14 @@ pub enum Permission {
     AuditRead,
     /// Look up provinces, districts and communes.
     GeoRead,
+    /// Start gateway payments and follow them at the till.
+    PaymentsTake,
+    /// Review gateway notifications flagged for a manager.
+    PaymentsReview,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 14] = [
+    pub const ALL: [Permission; 16] = [
         Permission::CatalogRead,
         Permission::CatalogWrite,
         Permission::CustomersRead,
@@ -100,6 +104,8 @@ impl Permission {
         Permission::TokensManage,
         Permission::AuditRead,
         Permission::GeoRead,
+        Permission::PaymentsTake,
+        Permission::PaymentsReview,
     ];
 
     /// The name used in manifests, logs and the README's table.
@@ -119,6 +125,8 @@ impl Permission {
             Self::TokensManage => "tokens.manage",
             Self::AuditRead => "audit.read",
             Self::GeoRead => "geo.read",
+            Self::PaymentsTake => "payments.take",
+            Self::PaymentsReview => "payments.review",
         }
     }
 
@@ -138,6 +146,8 @@ impl Permission {
             Self::TokensManage => "Create and revoke API tokens",
             Self::AuditRead => "Read the security audit log",
             Self::GeoRead => "Look up provinces, districts and communes",
+            Self::PaymentsTake => "Start gateway payments and follow them at the till",
+            Self::PaymentsReview => "Review gateway notifications flagged for a manager",
         }
     }
 
@@ -158,6 +168,8 @@ impl Permission {
             Self::TokensManage => &[],
             Self::AuditRead => &[],
             Self::GeoRead => &[Role::Manager, Role::Staff, Role::Cashier],
+            Self::PaymentsTake => &[Role::Manager, Role::Staff, Role::Cashier],
+            Self::PaymentsReview => &[Role::Manager],
         }
     }
 }
@@ -206,6 +218,7 @@ pub const ROUTES: &[RouteRule] = &[
     rule("POST", "/api/auth/login", Access::Public),
     rule("POST", "/api/auth/login/two-factor", Access::Public),
     rule("POST", "/api/auth/password-reset", Access::Public),
+    rule("POST", "/api/payments/webhooks/sepay", Access::Public),
     rule("POST", "/logout", Access::SignedIn),
     rule("GET", "/account", Access::SignedIn),
     rule("POST", "/account/password", Access::SignedIn),
@@ -579,6 +592,21 @@ pub const ROUTES: &[RouteRule] = &[
         "GET",
         "/api/geo/communes",
         Access::Requires(Permission::GeoRead),
+    ),
+    rule(
+        "GET",
+        "/api/payments/{id}",
+        Access::Requires(Permission::PaymentsTake),
+    ),
+    rule(
+        "GET",
+        "/api/payments/{id}/qr",
+        Access::Requires(Permission::PaymentsTake),
+    ),
+    rule(
+        "GET",
+        "/api/payments/notifications",
+        Access::Requires(Permission::PaymentsReview),
     ),
 ];
 

@@ -3,6 +3,7 @@
 use axum::{
     extract::State,
     http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
     routing::{get, post},
     Router,
 };
@@ -10,9 +11,7 @@ use serde::Deserialize;
 
 use super::{
     checkout::{self, Placed},
-    model::{
-        Order, OrderFilter, OrderHeader, OrderRequest, OrderStatus, PaymentOutcome, PaymentRequest,
-    },
+    model::{Order, OrderFilter, OrderHeader, OrderRequest, OrderStatus, PaymentRequest},
     payments, service,
 };
 use crate::{
@@ -96,14 +95,22 @@ async fn show(
 ) -> Result<ApiResponse<Order>, AppError> {
     Ok(ApiResponse::ok(service::get(&state.db, id).await?))
 }
-
+/// Cash is taken here; any other method starts a payment with its gateway,
+/// which pays the order when the gateway confirms it.
 async fn pay(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     Json(request): Json<PaymentRequest>,
-) -> Result<(StatusCode, ApiResponse<PaymentOutcome>), AppError> {
+) -> Result<Response, AppError> {
+    if request
+        .method
+        .as_deref()
+        .is_some_and(|method| method != "cash")
+    {
+        return crate::payments::start_for_order(&state, id, &request).await;
+    }
     let outcome = payments::pay(&state.db, id, &request).await?;
-    Ok((StatusCode::CREATED, ApiResponse::ok(outcome)))
+    Ok((StatusCode::CREATED, ApiResponse::ok(outcome)).into_response())
 }
 
 async fn complete(

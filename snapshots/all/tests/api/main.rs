@@ -4,6 +4,7 @@
 //! database when `TEST_DATABASE_URL` points at a PostgreSQL server.
 
 mod auth;
+mod bank_transfer;
 mod categories;
 mod concurrency;
 mod customers;

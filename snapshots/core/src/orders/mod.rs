@@ -7,7 +7,7 @@
 
 mod checkout;
 pub mod model;
-mod payments;
+pub mod payments;
 mod pricing;
 mod repo;
 mod routes;

@@ -96,7 +96,6 @@ async fn show(
 ) -> Result<ApiResponse<Order>, AppError> {
     Ok(ApiResponse::ok(service::get(&state.db, id).await?))
 }
-
 async fn pay(
     State(state): State<AppState>,
     Path(id): Path<i64>,

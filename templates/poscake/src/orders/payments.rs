@@ -4,7 +4,7 @@
 //! that and what is still due, and the rest is change. Several payments add up
 //! until the total is covered, and then the order is paid.
 
-use sqlx::AnyPool;
+use sqlx::{AnyConnection, AnyPool};
 
 use super::{
     model::{OrderStatus, PaymentOutcome, PaymentRequest},
@@ -34,8 +34,22 @@ pub async fn pay(
     problems.finish()?;
 
     let mut tx = db::begin_write(db).await?;
+    let outcome = record(&mut tx, order_id, &method, tendered).await?;
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// Applies `tendered` by `method` to a pending order in the caller's
+/// transaction: what is still due is taken, the rest is change, and the order
+/// is paid once the payments cover its total.
+pub async fn record(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    method: &str,
+    tendered: i64,
+) -> Result<PaymentOutcome, AppError> {
     let now = clock::now_utc();
-    let order = repo::lock(&mut tx, order_id, &now)
+    let order = repo::lock(&mut *conn, order_id, &now)
         .await?
         .ok_or_else(|| not_found(order_id))?;
     if order.status != OrderStatus::Pending {
@@ -58,16 +72,15 @@ pub async fn pay(
     };
     let payment = NewPayment {
         order_id,
-        method: &method,
+        method,
         amount: applied,
         tendered,
         change,
         status,
         paid_at: (status == OrderStatus::Paid).then_some(now.as_str()),
     };
-    repo::insert_payment(&mut tx, &payment, &now).await?;
-    let payments = repo::payments(&mut tx, order_id).await?;
-    tx.commit().await?;
+    repo::insert_payment(&mut *conn, &payment, &now).await?;
+    let payments = repo::payments(&mut *conn, order_id).await?;
     Ok(PaymentOutcome {
         order_id,
         number: order.number,
