@@ -2,7 +2,9 @@
 // scan a barcode twice, find a product by name, take cash, complete, print the receipt.
 // Usage: node checkout.mjs http://127.0.0.1:PORT
 // With POS_EMAIL and POS_PASSWORD set (an app with sign-in), the cashier signs in
-// first, and afterwards finds the users page closed to them.
+// first, and afterwards finds the users page closed to them. With SEPAY_API_KEY set
+// (an app taking bank transfers), a second sale is paid by VietQR: the till shows
+// the QR, the bank's webhook arrives, and the till flips to paid by itself.
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
@@ -70,6 +72,33 @@ try {
     assert.ok(text.includes(expected), `the receipt lacks ${expected}:\n${text}`);
   }
   assert.equal(await stockOf(COLA_BARCODE), colaBefore - 2);
+  if (process.env.SEPAY_API_KEY) {
+    await page.goto(`${base}/pos`);
+    await page.keyboard.type(COLA_BARCODE);
+    await page.keyboard.press('Enter');
+    await page.locator('#pos-cart tr').first().waitFor();
+    await page.locator('[data-method="vietqr"]').click();
+    await page.locator('#pos-gateway-qr').waitFor();
+    const status = await page.locator('#pos-gateway-status').innerText();
+    const reference = status.match(/PC\d{6,}/)[0];
+    assert.ok(status.includes('10.000 ₫'), status);
+    const image = await page.request.get(base + await page.locator('#pos-gateway-qr').getAttribute('src'));
+    assert.equal(image.headers()['content-type'], 'image/svg+xml');
+    const webhook = await fetch(`${base}/api/payments/webhooks/sepay`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Apikey ${process.env.SEPAY_API_KEY}` },
+      body: JSON.stringify({
+        id: Date.now(), gateway: 'Vietcombank', transactionDate: '2026-11-26 10:00:00',
+        accountNumber: process.env.SEPAY_ACCOUNT_NUMBER, code: null,
+        content: `${reference} thanh toan`, transferType: 'in', transferAmount: 10000,
+        accumulated: 0, subAccount: null, referenceCode: 'FT1', description: '',
+      }),
+    });
+    assert.deepEqual(await webhook.json(), { success: true });
+    await page.locator('#pos-done').waitFor({ timeout: 10000 });
+    assert.equal(await page.locator('#pos-change').innerText(), '0 ₫');
+    assert.equal(await stockOf(COLA_BARCODE), colaBefore - 3);
+  }
   if (email) {
     const users = await page.goto(`${base}/users`);
     assert.equal(users.status(), 403, 'a cashier must not manage users');

@@ -85,7 +85,12 @@ fn serves_on_sqlite(project: &Path, name: &str) {
         .local_addr()
         .unwrap()
         .port();
-    let mut server = Command::new(&binary)
+    let mut server = Command::new(&binary);
+    // An app that takes bank transfers is configured for them, so the till offers them.
+    if project.join("src/payments").is_dir() {
+        server.envs(SEPAY);
+    }
+    let mut server = server
         .arg("serve")
         .current_dir(project)
         .env("PORT", port.to_string())
@@ -107,7 +112,7 @@ fn serves_on_sqlite(project: &Path, name: &str) {
     };
     let ready = http_get(port, "/ready").unwrap_or_default();
     let stranger = http_get(port, "/api/orders").unwrap_or_default();
-    let browser = browser_checkout(port, cashier);
+    let browser = browser_checkout(port, cashier, project.join("src/payments").is_dir());
     server.kill().unwrap();
     server.wait().unwrap();
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
@@ -127,6 +132,14 @@ fn serves_on_sqlite(project: &Path, name: &str) {
         panic!("the till failed in the browser:\n{failure}");
     }
 }
+
+/// Bank-transfer settings for apps with pos-payments; the browser test signs its
+/// simulated webhook with the same key.
+const SEPAY: [(&str, &str); 3] = [
+    ("SEPAY_API_KEY", "browser-test-key"),
+    ("SEPAY_BANK_CODE", "970436"),
+    ("SEPAY_ACCOUNT_NUMBER", "0011001234567"),
+];
 
 /// Creates a cashier account with the app's own command, as a shop owner would, and
 /// returns its email and password.
@@ -149,8 +162,13 @@ fn create_cashier(binary: &Path, project: &Path) -> (String, String) {
 
 /// Runs `tests/browser/checkout.mjs` against the app when browser tests are asked for
 /// (`.ci/run` installs Chromium and the script's packages and asks), signed in as
-/// `cashier` when the app has accounts.
-fn browser_checkout(port: u16, cashier: Option<(String, String)>) -> Option<Result<(), String>> {
+/// `cashier` when the app has accounts, and paying a second sale by bank transfer
+/// when the app takes them.
+fn browser_checkout(
+    port: u16,
+    cashier: Option<(String, String)>,
+    bank_transfers: bool,
+) -> Option<Result<(), String>> {
     if std::env::var("POSCAKE_BROWSER_TESTS").ok().as_deref() != Some("1") {
         return None;
     }
@@ -160,6 +178,9 @@ fn browser_checkout(port: u16, cashier: Option<(String, String)>) -> Option<Resu
         command
             .env("POS_EMAIL", email)
             .env("POS_PASSWORD", password);
+    }
+    if bank_transfers {
+        command.envs(SEPAY);
     }
     let output = command
         .arg(&script)

@@ -337,18 +337,24 @@
     }
   }
 
+  // The order for this cart: made once (the Idempotency-Key makes a retry
+  // return the same order), then kept for every payment towards it.
+  function placeOrder() {
+    if (sale.order) { return Promise.resolve({ success: true, data: sale.order }); }
+    return post("/api/orders", {
+      items: sale.items.map(function (item) { return { productId: item.productId, quantity: item.quantity }; }),
+      customerId: sale.customerId,
+      discount: readAmount(discount)
+    }, { "Idempotency-Key": sale.key });
+  }
+
   function complete() {
     if (sale.busy) { return; }
     if (!sale.items.length && !sale.order) { say(msg.msgEmpty); search.focus(); return; }
     var cash = readAmount(tendered);
     sale.busy = true;
     completeButton.disabled = true;
-    var ready = sale.order ? Promise.resolve({ success: true, data: sale.order }) : post("/api/orders", {
-      items: sale.items.map(function (item) { return { productId: item.productId, quantity: item.quantity }; }),
-      customerId: sale.customerId,
-      discount: readAmount(discount)
-    }, { "Idempotency-Key": sale.key });
-    ready.then(function (body) {
+    placeOrder().then(function (body) {
       if (!body.success) { explain(body.error); return null; }
       showOrder(body.data);
       if (cash <= 0) { tendered.focus(); return null; }
@@ -367,11 +373,7 @@
         return;
       }
       var change = paid.payments.reduce(function (sum, p) { return sum + p.change; }, 0);
-      $("pos-change").textContent = vnd(change);
-      var receipt = $("pos-receipt");
-      receipt.href = "/orders/" + paid.orderId + "/receipt?print=1";
-      $("pos-done").hidden = false;
-      receipt.focus();
+      finish(paid.orderId, change);
     }).catch(function () {
       say(msg.msgError);
     }).then(function () {
@@ -380,8 +382,109 @@
     });
   }
 
+  function finish(orderId, change) {
+    $("pos-change").textContent = vnd(change);
+    var receipt = $("pos-receipt");
+    receipt.href = "/orders/" + orderId + "/receipt?print=1";
+    $("pos-done").hidden = false;
+    receipt.focus();
+  }
+
+  // ---- gateway payments: bank transfer by QR, e-wallets, cards ----
+  // The customer pays on their own phone; the till asks the server every two
+  // seconds until the gateway's notification has paid the attempt.
+
+  var methods = $("pos-methods");
+  var watching = { id: null, timer: null };
+
+  function stopWatching() {
+    clearTimeout(watching.timer);
+    watching.id = null;
+    watching.timer = null;
+    if (methods) { $("pos-gateway").hidden = true; }
+  }
+
+  function payBy(method) {
+    if (sale.busy) { return; }
+    if (!sale.items.length && !sale.order) { say(msg.msgEmpty); search.focus(); return; }
+    sale.busy = true;
+    placeOrder().then(function (body) {
+      if (!body.success) { explain(body.error); return null; }
+      showOrder(body.data);
+      return post("/api/orders/" + body.data.id + "/payments", { method: method });
+    }).then(function (body) {
+      if (!body) { return; }
+      if (!body.success) { explain(body.error); return; }
+      showAlert([]);
+      showGateway(body.data);
+    }).catch(function () {
+      say(msg.msgError);
+    }).then(function () {
+      sale.busy = false;
+    });
+  }
+
+  function showGateway(started) {
+    stopWatching();
+    var qr = $("pos-gateway-qr");
+    var link = $("pos-gateway-link");
+    qr.hidden = !started.qrUrl;
+    if (started.qrUrl) { qr.src = started.qrUrl; }
+    link.hidden = !started.redirectUrl;
+    if (started.redirectUrl) { link.href = started.redirectUrl; }
+    $("pos-gateway-status").textContent = methods.dataset.msgWaiting + " " + vnd(started.amount) + " · " + started.reference;
+    $("pos-gateway").hidden = false;
+    watching.id = started.paymentId;
+    watch(started.paymentId);
+  }
+
+  function watch(id) {
+    watching.timer = setTimeout(function () {
+      fetch("/api/payments/" + id)
+        .then(function (response) { return response.json(); })
+        .then(function (body) {
+          if (watching.id !== id) { return; }
+          var status = body.success ? body.data.status : "pending";
+          if (status === "succeeded") {
+            gatewayPaid();
+          } else if (status === "failed") {
+            stopWatching();
+            showAlert([methods.dataset.msgFailed]);
+          } else {
+            watch(id);
+          }
+        })
+        .catch(function () { if (watching.id === id) { watch(id); } });
+    }, 2000);
+  }
+
+  function gatewayPaid() {
+    var orderId = sale.order.id;
+    stopWatching();
+    fetch("/api/orders/" + orderId)
+      .then(function (response) { return response.json(); })
+      .then(function (body) {
+        if (!body.success) { say(msg.msgError); return; }
+        showOrder(body.data);
+        say(methods.dataset.msgPaid);
+        if (body.data.remaining === 0) { finish(orderId, 0); }
+      })
+      .catch(function () { say(msg.msgError); });
+  }
+
+  if (methods) {
+    methods.querySelectorAll("[data-method]").forEach(function (el) {
+      el.addEventListener("click", function () { payBy(el.dataset.method); });
+    });
+    $("pos-gateway-cancel").addEventListener("click", function () {
+      stopWatching();
+      tendered.focus();
+    });
+  }
+
   function clearSale(ask) {
     if (ask && sale.items.length && !(sale.order && sale.order.remaining === 0) && !window.confirm(msg.msgConfirmClear)) { return; }
+    stopWatching();
     newSale();
     ["pos-phone", "pos-tendered"].forEach(function (id) { $(id).value = ""; });
     discount.value = "0";

@@ -10,7 +10,19 @@ pub mod model;
 mod routes;
 pub mod settle;
 mod start;
+pub mod till;
 pub mod vietqr;
+
+use std::time::{SystemTime, UNIX_EPOCH};
 
 pub use gateways::Gateways;
 pub use routes::{router, start_for_order};
+
+/// Seconds since the Unix epoch, as the gateways sign and date things.
+fn now_unix() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| {
+            i64::try_from(since.as_secs()).unwrap_or(i64::MAX)
+        })
+}

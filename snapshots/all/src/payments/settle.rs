@@ -40,9 +40,10 @@ pub enum Outcome {
     Mismatch,
     /// No attempt has this payment code.
     Unmatched,
-    /// The attempt was settled already, or the order takes no more payments.
+    /// The attempt succeeded already, or the order takes no more payments.
     NotPayable,
-    /// The gateway says the payment failed; the attempt is marked failed.
+    /// The gateway says the payment failed; a pending attempt is marked
+    /// failed. A failed attempt still takes a later success.
     Failed,
 }
 
@@ -182,14 +183,21 @@ async fn decide(
     let amount: i64 = row.try_get("amount")?;
     let currency: String = row.try_get("currency")?;
     let status: String = row.try_get("status")?;
-    if status != AttemptStatus::Pending.as_str() {
+    let status = AttemptStatus::parse(&status);
+    let open = matches!(status, Some(AttemptStatus::Pending | AttemptStatus::Failed));
+    if !open {
+        let status = status.map_or("closed", AttemptStatus::as_str);
         let detail = format!("payment {reference} is already {status}");
         return Ok((Outcome::NotPayable, Some(id), detail));
     }
     if !notice.succeeded {
-        set_status(conn, id, AttemptStatus::Failed, None, now).await?;
+        if status == Some(AttemptStatus::Pending) {
+            set_status(conn, id, AttemptStatus::Failed, None, now).await?;
+        }
         return Ok((Outcome::Failed, Some(id), String::new()));
     }
+    // A failed attempt still takes a success: Stripe lets the customer try
+    // another card on a declined PaymentIntent, and the money then pays.
     if notice.amount != amount || !notice.currency.eq_ignore_ascii_case(&currency) {
         let detail = format!(
             "expected {amount} {currency}, received {} {}",

@@ -2,10 +2,10 @@
 //! the browser and checks out through the JSON API, so the server prices
 //! every order itself.
 
-use axum::{routing::get, Router};
+use axum::{extract::State, routing::get, Router};
 
 use super::{layout::Chrome, ok, PageResult};
-use crate::AppState;
+use crate::{payments::till::TillMethods, AppState};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/pos", get(show))
@@ -15,8 +15,11 @@ pub fn router() -> Router<AppState> {
 #[template(path = "pos.html")]
 struct PosPage {
     c: Chrome,
+    /// The gateways the customer may pay through besides cash.
+    payments: TillMethods,
 }
 
-async fn show(c: Chrome) -> PageResult {
-    ok(&PosPage { c })
+async fn show(c: Chrome, State(state): State<AppState>) -> PageResult {
+    let payments = TillMethods::new(&state.payments, c.lang);
+    ok(&PosPage { c, payments })
 }

@@ -26,6 +26,7 @@ async fn shop_with_order(secret: Option<&str>) -> (TestApp, i64) {
     };
     app.state = app.state.clone().with_payments(Gateways {
         sepay: Some(Arc::new(sepay)),
+        ..Gateways::default()
     });
     let product = app.stocked_product("CK-1", 75_000, 10).await;
     let (status, order) = app

@@ -367,21 +367,23 @@ pub fn verify_ipn(raw_json_body: &[u8], config: &MomoConfig) -> Result<MomoNotic
     let (response_time_text, response_time) = integer("responseTime")?;
     let (result_code_text, result_code) = integer("resultCode")?;
     let (trans_id_text, trans_id) = integer("transId")?;
-    let raw = raw_string(&[
-        ("accessKey", &config.access_key),
-        ("amount", &amount_text),
-        ("extraData", text("extraData")?),
-        ("message", text("message")?),
-        ("orderId", text("orderId")?),
-        ("orderInfo", text("orderInfo")?),
-        ("orderType", text("orderType")?),
-        ("partnerCode", text("partnerCode")?),
-        ("payType", text("payType")?),
-        ("requestId", text("requestId")?),
-        ("responseTime", &response_time_text),
-        ("resultCode", &result_code_text),
-        ("transId", &trans_id_text),
-    ]);
+    let raw = ipn_raw_string(
+        config,
+        [
+            &amount_text,
+            text("extraData")?,
+            text("message")?,
+            text("orderId")?,
+            text("orderInfo")?,
+            text("orderType")?,
+            text("partnerCode")?,
+            text("payType")?,
+            text("requestId")?,
+            &response_time_text,
+            &result_code_text,
+            &trans_id_text,
+        ],
+    );
     if !signature_matches(&config.secret_key, &raw, text("signature")?) {
         return Err(GatewayError::BadSignature);
     }
@@ -403,6 +405,74 @@ pub fn verify_ipn(raw_json_body: &[u8], config: &MomoConfig) -> Result<MomoNotic
         pay_type: text("payType")?.to_owned(),
         response_time,
         extra_data: text("extraData")?.to_owned(),
+    })
+}
+
+/// The IPN fields the signature covers, in order, after our `accessKey`.
+const IPN_SIGNED_FIELDS: [&str; 12] = [
+    "amount",
+    "extraData",
+    "message",
+    "orderId",
+    "orderInfo",
+    "orderType",
+    "partnerCode",
+    "payType",
+    "requestId",
+    "responseTime",
+    "resultCode",
+    "transId",
+];
+
+/// The string an IPN signature covers, from the values of
+/// [`IPN_SIGNED_FIELDS`] as text.
+fn ipn_raw_string(config: &MomoConfig, values: [&str; 12]) -> String {
+    let mut pairs = vec![("accessKey", config.access_key.as_str())];
+    pairs.extend(IPN_SIGNED_FIELDS.into_iter().zip(values));
+    raw_string(&pairs)
+}
+
+/// The signature MoMo puts on an IPN that carries `notice`.
+pub fn ipn_signature(config: &MomoConfig, notice: &MomoNotice) -> String {
+    let (amount, response_time) = (notice.amount.to_string(), notice.response_time.to_string());
+    let (result_code, trans_id) = (notice.result_code.to_string(), notice.trans_id.to_string());
+    let raw = ipn_raw_string(
+        config,
+        [
+            &amount,
+            &notice.extra_data,
+            &notice.message,
+            &notice.order_id,
+            &notice.order_info,
+            &notice.order_type,
+            &notice.partner_code,
+            &notice.pay_type,
+            &notice.request_id,
+            &response_time,
+            &result_code,
+            &trans_id,
+        ],
+    );
+    hmac_sha256_hex(&config.secret_key, &raw)
+}
+
+/// An IPN body as MoMo would POST it for `notice`, signed: for tests of code
+/// that receives IPNs.
+pub fn ipn_body(config: &MomoConfig, notice: &MomoNotice) -> Value {
+    json!({
+        "partnerCode": notice.partner_code,
+        "orderId": notice.order_id,
+        "requestId": notice.request_id,
+        "amount": notice.amount,
+        "orderInfo": notice.order_info,
+        "orderType": notice.order_type,
+        "transId": notice.trans_id,
+        "resultCode": notice.result_code,
+        "message": notice.message,
+        "payType": notice.pay_type,
+        "responseTime": notice.response_time,
+        "extraData": notice.extra_data,
+        "signature": ipn_signature(config, notice),
     })
 }
 
@@ -877,6 +947,14 @@ mod tests {
             hmac_sha256_hex(&config().secret_key, IPN_RAW),
             IPN_SIGNATURE
         );
+    }
+
+    #[test]
+    fn an_ipn_built_from_a_notice_is_signed_like_momo_s() {
+        let notice = verify_ipn(ipn_body().as_bytes(), &config()).unwrap();
+        assert_eq!(ipn_signature(&config(), &notice), IPN_SIGNATURE);
+        let expected: Value = serde_json::from_str(&ipn_body()).unwrap();
+        assert_eq!(super::ipn_body(&config(), &notice), expected);
     }
 
     #[test]
