@@ -25,19 +25,28 @@ pub fn fold(text: &str) -> String {
         if !folded.is_empty() {
             folded.push(' ');
         }
-        folded.extend(word.chars().map(fold_char));
+        folded.extend(word.chars().map(strip_diacritics));
     }
     folded
 }
 
-fn fold_char(c: char) -> char {
+/// `c` without its Vietnamese diacritics, in the same case: `ế` → `e`,
+/// `Đ` → `D`. Other characters are returned as they are.
+pub fn strip_diacritics(c: char) -> char {
     if c.is_ascii() {
         return c;
     }
+    let lower = c.to_lowercase().next().unwrap_or(c);
     FOLDS
         .iter()
-        .find(|(_, accented)| accented.contains(c))
-        .map_or(c, |&(base, _)| base)
+        .find(|(_, accented)| accented.contains(lower))
+        .map_or(c, |&(base, _)| {
+            if lower == c {
+                base
+            } else {
+                base.to_ascii_uppercase()
+            }
+        })
 }
 
 /// A `LIKE … ESCAPE '\'` pattern matching any text that contains `term`, with
@@ -58,6 +67,12 @@ pub fn contains_pattern(term: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn diacritics_go_and_case_stays() {
+        let stripped: String = "ĐẶT Phở Đà Lạt".chars().map(strip_diacritics).collect();
+        assert_eq!(stripped, "DAT Pho Da Lat");
+    }
 
     #[test]
     fn folds_vietnamese_names() {

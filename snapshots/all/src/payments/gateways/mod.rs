@@ -7,6 +7,9 @@ pub mod sepay;
 pub mod stripe;
 pub mod vnpay;
 
+#[cfg(test)]
+mod mock;
+
 use std::{sync::Arc, time::Duration};
 
 pub use error::GatewayError;

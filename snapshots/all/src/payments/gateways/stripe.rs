@@ -523,16 +523,12 @@ fn without_keys(message: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
+    use std::sync::Arc;
 
-    use axum::{
-        body::Bytes,
-        extract::State,
-        http::{header, HeaderMap, Method, StatusCode, Uri},
-        Router,
-    };
+    use axum::http::{header, HeaderMap, Method};
     use serde_json::json;
 
+    use super::super::mock::{self, client, Mock};
     use super::*;
 
     // S-SC-1 and S-SC-2
@@ -876,61 +872,16 @@ mod tests {
 
     // --- against a local stand-in for Stripe's API -------------------------
 
-    struct Seen {
-        method: Method,
-        path: String,
-        headers: HeaderMap,
-        body: Bytes,
-    }
-
-    struct Mock {
-        status: StatusCode,
-        answer: String,
-        seen: Mutex<Vec<Seen>>,
-    }
-
-    async fn record(
-        State(mock): State<Arc<Mock>>,
-        method: Method,
-        uri: Uri,
-        headers: HeaderMap,
-        body: Bytes,
-    ) -> (StatusCode, [(header::HeaderName, &'static str); 1], String) {
-        mock.seen.lock().unwrap().push(Seen {
-            method,
-            path: uri.path().to_owned(),
-            headers,
-            body,
-        });
-        (
-            mock.status,
-            [(header::CONTENT_TYPE, "application/json")],
-            mock.answer.clone(),
-        )
-    }
-
     /// Serves `answer` with `status` to every request on a loopback port, and
     /// keeps what it was sent.
     async fn mock_stripe(status: u16, answer: Value) -> (StripeConfig, Arc<Mock>) {
-        let mock = Arc::new(Mock {
-            status: StatusCode::from_u16(status).unwrap(),
-            answer: answer.to_string(),
-            seen: Mutex::new(Vec::new()),
-        });
-        let app = Router::new().fallback(record).with_state(mock.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let (base, mock) = mock::serve(status, answer.to_string()).await;
         let config = StripeConfig {
             secret_key: "sk_test_123".into(),
             webhook_secret: SECRET.into(),
-            api_base: format!("http://{address}/"),
+            api_base: format!("{base}/"),
         };
         (config, mock)
-    }
-
-    fn client() -> reqwest::Client {
-        reqwest::Client::builder().no_proxy().build().unwrap()
     }
 
     /// The one request the mock saw: its path, headers and form fields.

@@ -31,6 +31,7 @@ use serde_json::{Map, Value};
 use sha2::Sha512;
 
 use super::error::GatewayError;
+use crate::search::strip_diacritics;
 
 type HmacSha512 = Hmac<Sha512>;
 
@@ -280,7 +281,7 @@ pub fn plain_text(text: &str, max_chars: usize) -> String {
         if ('\u{0300}'..='\u{036f}').contains(&c) {
             continue;
         }
-        let c = without_diacritics(c);
+        let c = strip_diacritics(c);
         let keep = c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | ':' | '-');
         if !keep {
             pending_space = !out.is_empty();
@@ -296,32 +297,6 @@ pub fn plain_text(text: &str, max_chars: usize) -> String {
         out.push(c);
     }
     out
-}
-
-fn without_diacritics(c: char) -> char {
-    const LETTERS: [(char, &str); 7] = [
-        ('a', "àáảãạăằắẳẵặâầấẩẫậ"),
-        ('e', "èéẻẽẹêềếểễệ"),
-        ('i', "ìíỉĩị"),
-        ('o', "òóỏõọôồốổỗộơờớởỡợ"),
-        ('u', "ùúủũụưừứửữự"),
-        ('y', "ỳýỷỹỵ"),
-        ('d', "đ"),
-    ];
-    if c.is_ascii() {
-        return c;
-    }
-    let lower = c.to_lowercase().next().unwrap_or(c);
-    for (base, accented) in LETTERS {
-        if accented.contains(lower) {
-            return if lower == c {
-                base
-            } else {
-                base.to_ascii_uppercase()
-            };
-        }
-    }
-    c
 }
 
 // ---------------------------------------------------------------------------
@@ -1027,16 +1002,12 @@ fn checked_answer<'a>(
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
+    use std::sync::Arc;
 
-    use axum::{
-        body::Bytes,
-        extract::State,
-        http::{header, HeaderMap, Method, StatusCode, Uri},
-        Router,
-    };
+    use axum::http::{header, Method};
     use serde_json::json;
 
+    use super::super::mock::{self, client, Mock};
     use super::*;
 
     /// The dummy secret of the signing reference's examples V-SC-1..4.
@@ -1618,60 +1589,15 @@ mod tests {
 
     // --- against a local stand-in for VNPay's API -------------------------
 
-    struct Seen {
-        method: Method,
-        path: String,
-        headers: HeaderMap,
-        body: Bytes,
-    }
-
-    struct Mock {
-        status: StatusCode,
-        answer: String,
-        seen: Mutex<Vec<Seen>>,
-    }
-
-    async fn record(
-        State(mock): State<Arc<Mock>>,
-        method: Method,
-        uri: Uri,
-        headers: HeaderMap,
-        body: Bytes,
-    ) -> (StatusCode, [(header::HeaderName, &'static str); 1], String) {
-        mock.seen.lock().unwrap().push(Seen {
-            method,
-            path: uri.path().to_owned(),
-            headers,
-            body,
-        });
-        (
-            mock.status,
-            [(header::CONTENT_TYPE, "application/json")],
-            mock.answer.clone(),
-        )
-    }
-
     /// Serves `answer` with `status` to every request on a loopback port, and
     /// keeps what it was sent.
     async fn mock_vnpay(status: u16, answer: String) -> (VnpayConfig, Arc<Mock>) {
-        let mock = Arc::new(Mock {
-            status: StatusCode::from_u16(status).unwrap(),
-            answer,
-            seen: Mutex::new(Vec::new()),
-        });
-        let app = Router::new().fallback(record).with_state(mock.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let (base, mock) = mock::serve(status, answer).await;
         let config = VnpayConfig {
-            api_url: format!("http://{address}/merchant_webapi/api/transaction"),
+            api_url: format!("{base}/merchant_webapi/api/transaction"),
             ..config()
         };
         (config, mock)
-    }
-
-    fn client() -> reqwest::Client {
-        reqwest::Client::builder().no_proxy().build().unwrap()
     }
 
     fn signed_answer(mut answer: Value, fields: &[&str]) -> String {

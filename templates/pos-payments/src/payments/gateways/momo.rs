@@ -767,15 +767,11 @@ fn rejection(code: i64, answer: &Map<String, Value>) -> GatewayError {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
+    use std::sync::Arc;
 
-    use axum::{
-        body::Bytes,
-        extract::State,
-        http::{header, HeaderMap, Method, StatusCode, Uri},
-        Router,
-    };
+    use axum::http::{header, Method};
 
+    use super::super::mock::{self, client, Mock};
     use super::*;
 
     fn config() -> MomoConfig {
@@ -1126,60 +1122,15 @@ mod tests {
 
     // --- against a local stand-in for MoMo --------------------------------
 
-    struct Seen {
-        method: Method,
-        path: String,
-        headers: HeaderMap,
-        body: Bytes,
-    }
-
-    struct Mock {
-        status: StatusCode,
-        answer: String,
-        seen: Mutex<Vec<Seen>>,
-    }
-
-    async fn record(
-        State(mock): State<Arc<Mock>>,
-        method: Method,
-        uri: Uri,
-        headers: HeaderMap,
-        body: Bytes,
-    ) -> (StatusCode, [(header::HeaderName, &'static str); 1], String) {
-        mock.seen.lock().unwrap().push(Seen {
-            method,
-            path: uri.path().to_owned(),
-            headers,
-            body,
-        });
-        (
-            mock.status,
-            [(header::CONTENT_TYPE, "application/json")],
-            mock.answer.clone(),
-        )
-    }
-
     /// Serves `answer` with `status` to every request on a loopback port, and
     /// keeps what it was sent.
     async fn mock_momo(status: u16, answer: Value) -> (MomoConfig, Arc<Mock>) {
-        let mock = Arc::new(Mock {
-            status: StatusCode::from_u16(status).unwrap(),
-            answer: answer.to_string(),
-            seen: Mutex::new(Vec::new()),
-        });
-        let app = Router::new().fallback(record).with_state(mock.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let (base, mock) = mock::serve(status, answer.to_string()).await;
         let config = MomoConfig {
-            endpoint: format!("http://{address}"),
+            endpoint: base,
             ..config()
         };
         (config, mock)
-    }
-
-    fn client() -> reqwest::Client {
-        reqwest::Client::builder().no_proxy().build().unwrap()
     }
 
     fn sent_json(mock: &Mock) -> (String, Value) {
