@@ -18,7 +18,8 @@ pub fn now_utc() -> String {
 /// Formats a time since the Unix epoch as ISO-8601 UTC with milliseconds.
 pub fn format_utc(since_epoch: Duration) -> String {
     let secs = since_epoch.as_secs();
-    let (year, month, day) = civil_from_days(secs / 86_400);
+    // Seconds since 1970 in a u64 are fewer than i64::MAX days.
+    let (year, month, day) = civil_from_days(i64::try_from(secs / 86_400).unwrap_or(i64::MAX));
     let time_of_day = secs % 86_400;
     format!(
         "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
@@ -29,15 +30,18 @@ pub fn format_utc(since_epoch: Duration) -> String {
     )
 }
 
-/// Converts days since 1970-01-01 to a (year, month, day) date.
+/// Converts days since 1970-01-01 (negative before it) to a proleptic
+/// Gregorian (year, month, day).
 ///
 /// This is Howard Hinnant's `civil_from_days`, which counts in 400-year eras
-/// so leap years need no special cases; it saves a date-time dependency.
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
-    // Shift the epoch to 0000-03-01 so the leap day falls at the end of a year.
+/// of 146 097 days with years starting on 1 March, so the leap day falls at
+/// the end of a year and needs no special case; it saves a date-time
+/// dependency.
+pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    // Shift the epoch to 0000-03-01.
     let days = days + 719_468;
-    let era = days / 146_097;
-    let day_of_era = days % 146_097;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days.rem_euclid(146_097);
     let year_of_era =
         (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
@@ -48,8 +52,9 @@ fn civil_from_days(days: u64) -> (u64, u64, u64) {
     } else {
         shifted_month - 9
     };
-    let year = era * 400 + year_of_era + u64::from(month <= 2);
-    (year, month, day)
+    let year = era * 400 + year_of_era + i64::from(month <= 2);
+    // Both are small by construction: 1..=12 and 1..=31.
+    (year, month as u32, day as u32)
 }
 
 #[cfg(test)]

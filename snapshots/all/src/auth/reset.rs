@@ -13,13 +13,7 @@ pub const VALID_FOR: Duration = Duration::from_secs(60 * 60);
 /// (in a link: `/reset-password?token=…`). Earlier unused tokens stop working.
 pub async fn issue(db: &AnyPool, actor: &Actor, user_id: i64) -> Result<String, AppError> {
     let user = users::get(db, user_id).await?;
-    if actor.role() != super::permissions::Role::Admin
-        && user.role == super::permissions::Role::Admin
-    {
-        return Err(AppError::Forbidden(
-            "Only an admin can manage admin accounts.".into(),
-        ));
-    }
+    users::may_manage(actor, user.role)?;
     let secret = secret::generate();
     let now = clock::now_utc();
     let mut tx = db.begin().await?;

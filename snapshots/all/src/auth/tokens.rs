@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use sqlx::{any::AnyRow, AnyPool, FromRow, Row};
 
-use super::{audit, permissions::Role, secret, sessions::stamp, Actor};
+use super::{audit, permissions::Role, secret, sessions::stamp, users, Actor};
 use crate::{clock, validate::Problems, AppError};
 
 /// Tokens carry this prefix, so a leaked one is easy to recognise in a scan.
@@ -63,19 +63,7 @@ pub async fn create(
 ) -> Result<CreatedToken, AppError> {
     let mut problems = Problems::default();
     let name = problems.text("name", request.name.as_deref(), 100);
-    let role = match request.role.as_deref().map(str::trim) {
-        None | Some("") => {
-            problems.add("role", crate::validate::Problem::Required);
-            None
-        }
-        Some(role) => Role::parse(role).or_else(|| {
-            problems.add(
-                "role",
-                crate::validate::Problem::Worded("must be ADMIN, MANAGER, STAFF or CASHIER".into()),
-            );
-            None
-        }),
-    };
+    let role = users::check_role(&mut problems, request.role.as_deref());
     problems.finish()?;
     let role = role.expect("a valid request has a role");
     let secret = format!("{PREFIX}{}", secret::generate());

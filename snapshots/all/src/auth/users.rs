@@ -97,7 +97,8 @@ pub fn check_password(problems: &mut Problems, field: &str, value: Option<&str>)
     value.to_owned()
 }
 
-fn check_role(problems: &mut Problems, value: Option<&str>) -> Option<Role> {
+/// Checks a role name; the problem, if any, is recorded against `role`.
+pub(super) fn check_role(problems: &mut Problems, value: Option<&str>) -> Option<Role> {
     let value = value.map(str::trim).unwrap_or_default();
     if value.is_empty() {
         problems.add("role", Problem::Required);
@@ -116,7 +117,7 @@ fn check_role(problems: &mut Problems, value: Option<&str>) -> Option<Role> {
 /// A MANAGER manages the people below admin and cannot make anyone an admin;
 /// an ADMIN manages everyone. A token or person without users.manage never
 /// gets here: the route guard stops them.
-fn may_manage(actor: &Actor, role: Role) -> Result<(), AppError> {
+pub(super) fn may_manage(actor: &Actor, role: Role) -> Result<(), AppError> {
     if actor.role() != Role::Admin && role == Role::Admin {
         return Err(AppError::Forbidden(
             "Only an admin can manage admin accounts.".into(),

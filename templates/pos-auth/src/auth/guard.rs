@@ -23,19 +23,13 @@ use super::{
 };
 use crate::{web::layout::Chrome, AppError, AppState};
 
-/// A password accepted, the second factor still due: put in the request by
-/// the guard for the two-factor step's handlers.
+/// A password accepted, the second factor still due. The two-factor step's
+/// routes are public, so their handlers look this up from the cookie
+/// themselves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PendingSignIn {
     pub session_id: i64,
     pub user_id: i64,
-}
-
-/// How the request proved who it is.
-enum Credential {
-    None,
-    Bearer(Actor),
-    Cookie(Found),
 }
 
 pub async fn guard(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
@@ -58,14 +52,6 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
         let err = AppError::Forbidden("This route has no access rule.".into());
         return refuse(&state, request, err).await;
     };
-    let credential = match identify(&state, request.headers()).await {
-        Ok(credential) => credential,
-        // A public route works without knowing who calls: health checks must
-        // answer while the database is down, and a stale token must not lock
-        // anyone out of the sign-in page.
-        Err(_) if access == Access::Public => Credential::None,
-        Err(err) => return refuse(&state, request, err).await,
-    };
     // Browsers attach cookies to requests other sites trigger; a bearer token
     // they never attach, so token-authenticated calls need no such check.
     let bearer = request.headers().contains_key(header::AUTHORIZATION);
@@ -73,24 +59,18 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
         let err = AppError::Forbidden("Cross-site request refused.".into());
         return refuse(&state, request, err).await;
     }
-    let actor = match credential {
-        Credential::Bearer(actor) | Credential::Cookie(Found::SignedIn(actor)) => Some(actor),
-        Credential::Cookie(Found::AwaitingSecondFactor {
-            session_id,
-            user_id,
-        }) => {
-            request.extensions_mut().insert(PendingSignIn {
-                session_id,
-                user_id,
-            });
-            None
-        }
-        Credential::None => None,
+    // A public route needs nobody's identity, so assets, health checks and
+    // webhooks cost no session lookup, and answer while the database is down.
+    if access == Access::Public {
+        return next.run(request).await;
+    }
+    let actor = match identify(&state, request.headers()).await {
+        Ok(actor) => actor,
+        Err(err) => return refuse(&state, request, err).await,
     };
     let allowed = match (access, &actor) {
-        (Access::Public, _) => Ok(()),
         (_, None) => Err(AppError::Unauthorized("Sign in first.".into())),
-        (Access::SignedIn, Some(_)) => Ok(()),
+        (Access::Public | Access::SignedIn, Some(_)) => Ok(()),
         (Access::Requires(permission), Some(actor)) if actor.can(permission) => Ok(()),
         (Access::Requires(permission), Some(actor)) => Err(AppError::Forbidden(format!(
             "Your role ({}) does not allow this ({}).",
@@ -116,9 +96,11 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
     response
 }
 
-/// Reads the bearer token or the session cookie. A bearer token that is not
-/// valid is an error rather than "anonymous", so a broken integration hears it.
-async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Credential, AppError> {
+/// Who the bearer token or the session cookie belongs to; `None` for a
+/// stranger, or a session still waiting for its second factor. A bearer token
+/// that is not valid is an error rather than "anonymous", so a broken
+/// integration hears it.
+async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Option<Actor>, AppError> {
     if let Some(authorization) = headers.get(header::AUTHORIZATION) {
         let secret = authorization
             .to_str()
@@ -127,19 +109,19 @@ async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Credential, A
             .map(str::trim)
             .unwrap_or_default();
         return match tokens::find(&state.db, secret).await? {
-            Some(actor) => Ok(Credential::Bearer(actor)),
+            Some(actor) => Ok(Some(actor)),
             None => Err(AppError::Unauthorized(
                 "The API token is not valid or was revoked.".into(),
             )),
         };
     }
     let Some(secret) = session_cookie(headers, state.auth.cookie_name()) else {
-        return Ok(Credential::None);
+        return Ok(None);
     };
     Ok(
         match sessions::find(&state.db, &state.auth, &secret).await? {
-            Some(found) => Credential::Cookie(found),
-            None => Credential::None,
+            Some(Found::SignedIn(actor)) => Some(actor),
+            Some(Found::AwaitingSecondFactor { .. }) | None => None,
         },
     )
 }
@@ -222,28 +204,51 @@ impl<S: Send + Sync> FromRequestParts<S> for Client {
     }
 }
 
-/// The two-factor step's handlers take the pending sign-in as an argument.
-impl<S: Send + Sync> FromRequestParts<S> for PendingSignIn {
+/// The pending sign-in behind the request's session cookie, if there is one.
+async fn pending_sign_in(
+    parts: &Parts,
+    state: &AppState,
+) -> Result<Option<PendingSignIn>, AppError> {
+    let Some(secret) = session_cookie(&parts.headers, state.auth.cookie_name()) else {
+        return Ok(None);
+    };
+    Ok(
+        match sessions::find(&state.db, &state.auth, &secret).await? {
+            Some(Found::AwaitingSecondFactor {
+                session_id,
+                user_id,
+            }) => Some(PendingSignIn {
+                session_id,
+                user_id,
+            }),
+            Some(Found::SignedIn(_)) | None => None,
+        },
+    )
+}
+
+/// The two-factor step's API handler takes the pending sign-in as an argument.
+impl FromRequestParts<AppState> for PendingSignIn {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<PendingSignIn>()
-            .copied()
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        pending_sign_in(parts, state)
+            .await?
             .ok_or_else(|| AppError::Unauthorized("Sign in with your password first.".into()))
     }
 }
 
 /// The sign-in pages ask whether a password step is pending.
-impl<S: Send + Sync> OptionalFromRequestParts<S> for PendingSignIn {
-    type Rejection = std::convert::Infallible;
+impl OptionalFromRequestParts<AppState> for PendingSignIn {
+    type Rejection = AppError;
 
     async fn from_request_parts(
         parts: &mut Parts,
-        _state: &S,
+        state: &AppState,
     ) -> Result<Option<Self>, Self::Rejection> {
-        Ok(parts.extensions.get::<PendingSignIn>().copied())
+        pending_sign_in(parts, state).await
     }
 }
 

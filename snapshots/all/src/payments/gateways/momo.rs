@@ -74,11 +74,7 @@ impl MomoConfig {
 
     /// [`MomoConfig::from_env`] with the variables taken from `lookup`.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Option<Self> {
-        let get = |name: &str| {
-            lookup(name)
-                .map(|value| value.trim().to_owned())
-                .filter(|value| !value.is_empty())
-        };
+        let get = |name: &str| super::setting(&lookup, name);
         Some(MomoConfig {
             partner_code: get("MOMO_PARTNER_CODE")?,
             access_key: get("MOMO_ACCESS_KEY")?,

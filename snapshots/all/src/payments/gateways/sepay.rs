@@ -56,11 +56,7 @@ impl SepayConfig {
     /// `SEPAY_ACCOUNT_NUMBER`, plus the optional `SEPAY_WEBHOOK_SECRET`.
     /// `None` when any of the three is missing: bank transfer is not offered.
     pub fn from_env() -> Option<Self> {
-        let read = |name: &str| {
-            std::env::var(name)
-                .ok()
-                .filter(|value| !value.trim().is_empty())
-        };
+        let read = super::env_setting;
         Some(Self {
             api_key: read("SEPAY_API_KEY")?,
             bank_bin: read("SEPAY_BANK_CODE")?,

@@ -53,6 +53,19 @@ impl Default for Gateways {
     }
 }
 
+/// A setting as `lookup` finds it, trimmed; `None` when it is missing or
+/// blank, so an empty line in `.env` counts as unset.
+fn setting(lookup: impl Fn(&str) -> Option<String>, name: &str) -> Option<String> {
+    lookup(name)
+        .map(|value| value.trim().to_owned())
+        .filter(|value| !value.is_empty())
+}
+
+/// A setting from the process environment, as [`setting`] reads it.
+fn env_setting(name: &str) -> Option<String> {
+    setting(|name| std::env::var(name).ok(), name)
+}
+
 fn http_client() -> reqwest::Client {
     reqwest::Client::builder()
         .timeout(HTTP_TIMEOUT)
@@ -69,9 +82,7 @@ impl Gateways {
             vnpay: VnpayConfig::from_env().map(Arc::new),
             momo: MomoConfig::from_env().map(Arc::new),
             stripe: StripeConfig::from_env().map(Arc::new),
-            public_base_url: std::env::var("PUBLIC_BASE_URL")
-                .ok()
-                .and_then(|url| public_base_url(&url)),
+            public_base_url: env_setting("PUBLIC_BASE_URL").and_then(|url| public_base_url(&url)),
             ..Self::default()
         }
     }

@@ -70,11 +70,7 @@ impl StripeConfig {
 
     /// [`StripeConfig::from_env`] with the variables taken from `lookup`.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Option<Self> {
-        let get = |name: &str| {
-            lookup(name)
-                .map(|value| value.trim().to_owned())
-                .filter(|value| !value.is_empty())
-        };
+        let get = |name: &str| super::setting(&lookup, name);
         Some(StripeConfig {
             secret_key: get("STRIPE_SECRET_KEY")?,
             webhook_secret: get("STRIPE_WEBHOOK_SECRET")?,

@@ -31,7 +31,7 @@ use serde_json::{Map, Value};
 use sha2::Sha512;
 
 use super::error::GatewayError;
-use crate::search::strip_diacritics;
+use crate::{clock::civil_from_days, search::strip_diacritics};
 
 type HmacSha512 = Hmac<Sha512>;
 
@@ -83,11 +83,7 @@ impl VnpayConfig {
 
     /// [`VnpayConfig::from_env`] with the variables taken from `lookup`.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Option<Self> {
-        let get = |name: &str| {
-            lookup(name)
-                .map(|value| value.trim().to_owned())
-                .filter(|value| !value.is_empty())
-        };
+        let get = |name: &str| super::setting(&lookup, name);
         Some(VnpayConfig {
             tmn_code: get("VNPAY_TMN_CODE")?,
             hash_secret: get("VNPAY_HASH_SECRET")?,
@@ -212,29 +208,6 @@ pub fn parse_gmt7(text: &str) -> Option<i64> {
     }
     let days = days_from_civil(year, month, day);
     Some(days * SECONDS_PER_DAY + hour * 3600 + minute * 60 + second - GMT7_OFFSET_SECONDS)
-}
-
-/// The proleptic Gregorian date `days` after 1970-01-01. The calendar is
-/// counted in 400-year eras of 146 097 days, with years starting on 1 March
-/// so that the leap day falls at the end of a year; this is the well-known
-/// "civil from days" method and is exact for every `i64` day we can meet.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468; // days since 0000-03-01
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_from_march = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-    let month = if month_from_march < 10 {
-        month_from_march + 3
-    } else {
-        month_from_march - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    // Both values are small by construction (1..=31 and 1..=12).
-    (year, month as u32, day as u32)
 }
 
 /// The inverse of [`civil_from_days`].
