@@ -14,7 +14,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::auth::AuthSettings;
-use crate::payments::Gateways;
+use crate::payments::{shifts::ShiftRules, Gateways};
 use crate::{
     catalog, categories,
     config::{SalesRules, DEFAULT_SHOP_NAME},
@@ -40,6 +40,8 @@ pub struct AppState {
     pub auth: AuthSettings,
     /// The payment gateways configured, each with its keys.
     pub payments: Gateways,
+    /// How far a shift's counted cash may differ before a manager approves.
+    pub shifts: ShiftRules,
 }
 
 impl AppState {
@@ -53,6 +55,7 @@ impl AppState {
             shop_name: DEFAULT_SHOP_NAME.to_owned(),
             auth: AuthSettings::default(),
             payments: Gateways::default(),
+            shifts: ShiftRules::default(),
         }
     }
 
@@ -72,6 +75,11 @@ impl AppState {
     /// The same state taking payments through these gateways.
     pub fn with_payments(self, payments: Gateways) -> Self {
         Self { payments, ..self }
+    }
+
+    /// The same state with these cash shift rules.
+    pub fn with_shift_rules(self, shifts: ShiftRules) -> Self {
+        Self { shifts, ..self }
     }
 }
 

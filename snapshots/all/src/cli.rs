@@ -95,7 +95,8 @@ async fn serve(config: &Config) -> anyhow::Result<()> {
     let state = AppState::new(pool.clone(), config.sales_rules())
         .with_shop_name(config.shop_name.clone())
         .with_auth(config.auth.settings())
-        .with_payments(gateways);
+        .with_payments(gateways)
+        .with_shift_rules(crate::payments::shifts::ShiftRules::from_env());
     app::serve(listener, state).await?;
     pool.close().await;
     Ok(())

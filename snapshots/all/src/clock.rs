@@ -57,6 +57,52 @@ pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (year, month as u32, day as u32)
 }
 
+/// Converts a proleptic Gregorian date to days since 1970-01-01, the inverse
+/// of [`civil_from_days`] (Howard Hinnant's `days_from_civil`).
+pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let year = year - i64::from(month <= 2);
+    let era = year.div_euclid(400);
+    let year_of_era = year.rem_euclid(400);
+    let shifted_month = i64::from((month + 9) % 12);
+    let day_of_year = (153 * shifted_month + 2) / 5 + i64::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+/// Reads a stored timestamp (see [`now_utc`]) back as whole seconds since the
+/// Unix epoch; `None` when the text is not in that format.
+pub fn unix_seconds(utc: &str) -> Option<i64> {
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        let digits = utc.get(range)?;
+        digits
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| digits.parse().ok())?
+    };
+    let shape_ok = utc.len() >= 20
+        && utc.as_bytes()[4] == b'-'
+        && utc.as_bytes()[7] == b'-'
+        && utc.as_bytes()[10] == b'T'
+        && utc.as_bytes()[13] == b':'
+        && utc.as_bytes()[16] == b':'
+        && utc.ends_with('Z');
+    if !shape_ok {
+        return None;
+    }
+    let (month, day) = (number(5..7)?, number(8..10)?);
+    let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 59
+    {
+        return None;
+    }
+    let days = days_from_civil(i64::from(number(0..4)?), month, day);
+    Some(days * 86_400 + i64::from(hour * 3_600 + minute * 60 + second))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,6 +119,26 @@ mod tests {
         for (secs, millis, expected) in cases {
             let since_epoch = Duration::from_secs(secs) + Duration::from_millis(millis);
             assert_eq!(format_utc(since_epoch), expected, "for {secs}s");
+        }
+    }
+
+    #[test]
+    fn reads_stored_timestamps_back() {
+        for secs in [0, 951_782_400, 1_709_251_199, 1_735_689_599, 4_107_542_400] {
+            let text = format_utc(Duration::from_secs(secs) + Duration::from_millis(7));
+            assert_eq!(unix_seconds(&text), Some(secs as i64), "{text}");
+        }
+        for day in -1_000..1_000 {
+            let (year, month, date) = civil_from_days(day * 97);
+            assert_eq!(days_from_civil(year, month, date), day * 97);
+        }
+        for bad in [
+            "",
+            "2024-13-01T00:00:00.000Z",
+            "2024-01-01 00:00:00",
+            "x024-01-01T00:00:00Z",
+        ] {
+            assert_eq!(unix_seconds(bad), None, "{bad}");
         }
     }
 

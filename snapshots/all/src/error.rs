@@ -30,6 +30,10 @@ pub enum AppError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// Allowed only with a manager's approval, which the request lacks: a
+    /// cash shift closing with too large a difference.
+    #[error("{0}")]
+    ApprovalRequired(String),
     /// A value that must be unique (a SKU, a phone number) is taken.
     #[error("{problem}")]
     Duplicate { field: String, problem: Problem },
@@ -68,9 +72,10 @@ impl AppError {
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
-            Self::Conflict(_) | Self::Duplicate { .. } | Self::InsufficientStock { .. } => {
-                StatusCode::CONFLICT
-            }
+            Self::Conflict(_)
+            | Self::ApprovalRequired(_)
+            | Self::Duplicate { .. }
+            | Self::InsufficientStock { .. } => StatusCode::CONFLICT,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Upstream(_) => StatusCode::BAD_GATEWAY,
@@ -87,6 +92,7 @@ impl AppError {
             Self::Forbidden(_) => "FORBIDDEN",
             Self::NotFound(_) => "NOT_FOUND",
             Self::Conflict(_) | Self::Duplicate { .. } => "CONFLICT",
+            Self::ApprovalRequired(_) => "APPROVAL_REQUIRED",
             Self::InsufficientStock { .. } => "INSUFFICIENT_STOCK",
             Self::RateLimited(_) => "RATE_LIMITED",
             Self::Unavailable(_) => "SERVICE_UNAVAILABLE",
@@ -159,6 +165,11 @@ mod tests {
             (AppError::Forbidden("x".into()), 403, "FORBIDDEN"),
             (AppError::NotFound("x".into()), 404, "NOT_FOUND"),
             (AppError::Conflict("x".into()), 409, "CONFLICT"),
+            (
+                AppError::ApprovalRequired("x".into()),
+                409,
+                "APPROVAL_REQUIRED",
+            ),
             (AppError::RateLimited("x".into()), 429, "RATE_LIMITED"),
             (
                 AppError::Unavailable("x".into()),

@@ -86,10 +86,20 @@ pub enum Permission {
     PaymentsTake,
     /// Review gateway notifications flagged for a manager.
     PaymentsReview,
+    /// Refund a sale, in full or by line, and put the returned goods back in stock.
+    RefundsCreate,
+    /// See the refunds of a sale.
+    RefundsRead,
+    /// Open a cash shift, record cash in and out, and close it with the counted cash.
+    ShiftsOperate,
+    /// Close a cash shift whose counted cash differs from the expected by more than the limit.
+    ShiftsApprove,
+    /// List past cash shifts and their Z-reports.
+    ShiftsRead,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 16] = [
+    pub const ALL: [Permission; 21] = [
         Permission::CatalogRead,
         Permission::CatalogWrite,
         Permission::CustomersRead,
@@ -106,6 +116,11 @@ impl Permission {
         Permission::GeoRead,
         Permission::PaymentsTake,
         Permission::PaymentsReview,
+        Permission::RefundsCreate,
+        Permission::RefundsRead,
+        Permission::ShiftsOperate,
+        Permission::ShiftsApprove,
+        Permission::ShiftsRead,
     ];
 
     /// The name used in manifests, logs and the README's table.
@@ -127,6 +142,11 @@ impl Permission {
             Self::GeoRead => "geo.read",
             Self::PaymentsTake => "payments.take",
             Self::PaymentsReview => "payments.review",
+            Self::RefundsCreate => "refunds.create",
+            Self::RefundsRead => "refunds.read",
+            Self::ShiftsOperate => "shifts.operate",
+            Self::ShiftsApprove => "shifts.approve",
+            Self::ShiftsRead => "shifts.read",
         }
     }
 
@@ -148,6 +168,11 @@ impl Permission {
             Self::GeoRead => "Look up provinces, districts and communes",
             Self::PaymentsTake => "Start gateway payments and follow them at the till",
             Self::PaymentsReview => "Review gateway notifications flagged for a manager",
+            Self::RefundsCreate => "Refund a sale, in full or by line, and put the returned goods back in stock",
+            Self::RefundsRead => "See the refunds of a sale",
+            Self::ShiftsOperate => "Open a cash shift, record cash in and out, and close it with the counted cash",
+            Self::ShiftsApprove => "Close a cash shift whose counted cash differs from the expected by more than the limit",
+            Self::ShiftsRead => "List past cash shifts and their Z-reports",
         }
     }
 
@@ -170,6 +195,11 @@ impl Permission {
             Self::GeoRead => &[Role::Manager, Role::Staff, Role::Cashier],
             Self::PaymentsTake => &[Role::Manager, Role::Staff, Role::Cashier],
             Self::PaymentsReview => &[Role::Manager],
+            Self::RefundsCreate => &[Role::Manager],
+            Self::RefundsRead => &[Role::Manager, Role::Staff, Role::Cashier],
+            Self::ShiftsOperate => &[Role::Manager, Role::Staff, Role::Cashier],
+            Self::ShiftsApprove => &[Role::Manager],
+            Self::ShiftsRead => &[Role::Manager],
         }
     }
 }
@@ -611,6 +641,101 @@ pub const ROUTES: &[RouteRule] = &[
         "GET",
         "/api/payments/notifications",
         Access::Requires(Permission::PaymentsReview),
+    ),
+    rule(
+        "GET",
+        "/payments/review",
+        Access::Requires(Permission::PaymentsReview),
+    ),
+    rule(
+        "POST",
+        "/api/orders/{id}/refunds",
+        Access::Requires(Permission::RefundsCreate),
+    ),
+    rule(
+        "GET",
+        "/orders/{id}/refund",
+        Access::Requires(Permission::RefundsCreate),
+    ),
+    rule(
+        "POST",
+        "/orders/{id}/refund",
+        Access::Requires(Permission::RefundsCreate),
+    ),
+    rule(
+        "GET",
+        "/api/orders/{id}/refunds",
+        Access::Requires(Permission::RefundsRead),
+    ),
+    rule(
+        "GET",
+        "/api/refunds/{id}",
+        Access::Requires(Permission::RefundsRead),
+    ),
+    rule(
+        "POST",
+        "/api/shifts",
+        Access::Requires(Permission::ShiftsOperate),
+    ),
+    rule(
+        "GET",
+        "/api/shifts/current",
+        Access::Requires(Permission::ShiftsOperate),
+    ),
+    rule(
+        "GET",
+        "/api/shifts/{id}",
+        Access::Requires(Permission::ShiftsOperate),
+    ),
+    rule(
+        "POST",
+        "/api/shifts/{id}/cash-movements",
+        Access::Requires(Permission::ShiftsOperate),
+    ),
+    rule(
+        "POST",
+        "/api/shifts/{id}/close",
+        Access::Requires(Permission::ShiftsOperate),
+    ),
+    rule(
+        "GET",
+        "/shifts",
+        Access::Requires(Permission::ShiftsOperate),
+    ),
+    rule(
+        "POST",
+        "/shifts",
+        Access::Requires(Permission::ShiftsOperate),
+    ),
+    rule(
+        "GET",
+        "/shifts/{id}",
+        Access::Requires(Permission::ShiftsOperate),
+    ),
+    rule(
+        "POST",
+        "/shifts/{id}/cash-movements",
+        Access::Requires(Permission::ShiftsOperate),
+    ),
+    rule(
+        "POST",
+        "/shifts/{id}/close",
+        Access::Requires(Permission::ShiftsOperate),
+    ),
+    rule(
+        "POST",
+        "/api/shifts/{id}/approve",
+        Access::Requires(Permission::ShiftsApprove),
+    ),
+    rule(
+        "POST",
+        "/shifts/{id}/approve",
+        Access::Requires(Permission::ShiftsApprove),
+    ),
+    rule(
+        "GET",
+        "/api/shifts",
+        Access::Requires(Permission::ShiftsRead),
     ),
 ];
 

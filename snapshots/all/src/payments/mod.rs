@@ -7,8 +7,11 @@
 
 pub mod gateways;
 pub mod model;
+mod pages;
+pub mod refunds;
 mod routes;
 pub mod settle;
+pub mod shifts;
 mod start;
 pub mod till;
 pub mod vietqr;

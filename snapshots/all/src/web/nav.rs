@@ -83,4 +83,16 @@ pub const NAV: &[NavEntry] = &[
         en: "Audit log",
         permission: Some(Permission::AuditRead),
     },
+    NavEntry {
+        href: "/shifts",
+        vi: "Ca thu ngân",
+        en: "Cash shift",
+        permission: Some(Permission::ShiftsOperate),
+    },
+    NavEntry {
+        href: "/payments/review",
+        vi: "Đối soát thanh toán",
+        en: "Payment review",
+        permission: Some(Permission::PaymentsReview),
+    },
 ];

@@ -153,6 +153,7 @@ texts! {
     cancel_order: "Huỷ đơn", "Cancel order";
     confirm_cancel: "Huỷ đơn này và trả hàng về kho?", "Cancel this order and put its stock back?";
     cancel_refund_hint: "Đơn đã thu tiền: sau khi huỷ, hãy trả lại tiền cho khách.", "This order was paid: hand the money back after cancelling.";
+    refund: "Trả hàng, hoàn tiền", "Refund";
     // Products
     products: "Sản phẩm", "Products";
     search_products: "Tìm sản phẩm", "Search products";

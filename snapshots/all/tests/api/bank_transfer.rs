@@ -202,6 +202,17 @@ async fn a_wrong_amount_is_refused_and_flagged() {
         flagged["data"][0]["detail"],
         "expected 75000 VND, received 7500 VND"
     );
+
+    let (status, _, page) = app.get_text("/payments/review").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("expected 75000 VND, received 7500 VND"),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("href=\"/orders/{order}\"")),
+        "{page}"
+    );
 }
 
 #[tokio::test]

@@ -89,7 +89,7 @@ pub struct Received {
     pub body: String,
 }
 
-/// A stand-in for a gateway's API: it answers every request with the same
+/// A stand-in for a gateway's API: it answers each request with a fixed
 /// status and JSON, and keeps what it received.
 pub struct MockGateway {
     pub base_url: String,
@@ -97,7 +97,15 @@ pub struct MockGateway {
 }
 
 impl MockGateway {
+    /// Answers every request with `status` and `answer`.
     pub async fn start(status: StatusCode, answer: Value) -> Self {
+        Self::answering(move |_| (status, answer.clone())).await
+    }
+
+    /// Answers each request with what `answer` gives for its path.
+    pub async fn answering(
+        answer: impl Fn(&str) -> (StatusCode, Value) + Clone + Send + Sync + 'static,
+    ) -> Self {
         let received = Arc::new(Mutex::new(Vec::new()));
         let log = Arc::clone(&received);
         let router = Router::new().fallback(move |uri: Uri, headers: HeaderMap, body: Bytes| {
@@ -109,7 +117,8 @@ impl MockGateway {
                     headers,
                     body: String::from_utf8_lossy(&body).into_owned(),
                 });
-                (status, Json(answer))
+                let (status, body) = answer(uri.path());
+                (status, Json(body))
             }
         });
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -48,6 +48,9 @@ pub fn router() -> Router<AppState> {
         .route("/api/payments/ipn/momo", post(momo_ipn))
         .route("/api/payments/webhooks/stripe", post(stripe_webhook))
         .route("/payments/return/{provider}", get(returned))
+        .merge(super::pages::router())
+        .merge(super::refunds::router())
+        .merge(super::shifts::router())
 }
 
 /// `POST /api/orders/{id}/payments` with a gateway's method: starts the

@@ -100,6 +100,13 @@ pub async fn start(
     Ok(started)
 }
 
+/// The `vnp_CreateDate` of a VNPay payment whose row was written at
+/// `created_at`, in Unix seconds. A refund sends it back as the payment's
+/// `vnp_TransactionDate`.
+pub fn vnpay_create_date(created_at: &str) -> i64 {
+    clock::unix_seconds(created_at).unwrap_or_else(now_unix)
+}
+
 /// Refuses, before anything is recorded, an amount the gateway would refuse.
 fn check_gateway_limits(provider: Provider, amount: i64) -> Result<(), AppError> {
     let range = match provider {
@@ -139,7 +146,7 @@ async fn hand_over(
                 order_info: vnpay::plain_text(&format!("Thanh toan don {order_number}"), 255),
                 return_url: format!("{}{RETURN_PATH}/vnpay", public_base_url(state)?),
                 ip_addr: VNPAY_IP_ADDR.into(),
-                created_at_unix: now_unix(),
+                created_at_unix: vnpay_create_date(&payment.created_at),
                 expire_minutes: VNPAY_EXPIRE_MINUTES,
                 locale: Locale::Vn,
                 bank_code: None,

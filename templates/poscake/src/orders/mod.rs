@@ -9,7 +9,7 @@ mod checkout;
 pub mod model;
 pub mod payments;
 mod pricing;
-mod repo;
+pub mod repo;
 mod routes;
 pub mod service;
 

@@ -396,6 +396,22 @@ pub async fn create_payment_intent(
     })
 }
 
+/// The form body of a refund. (The serializer is not `Send`, so it is
+/// finished here, before any request is awaited.)
+fn refund_form(payment_intent_id: &str, amount_vnd: Option<i64>) -> Result<String, GatewayError> {
+    let mut form = form_urlencoded::Serializer::new(String::new());
+    form.append_pair("payment_intent", payment_intent_id);
+    if let Some(amount) = amount_vnd {
+        if !(1..=MAX_AMOUNT_VND).contains(&amount) {
+            return Err(GatewayError::Malformed(format!(
+                "a refund is 1 to {MAX_AMOUNT_VND} VND"
+            )));
+        }
+        form.append_pair("amount", &amount.to_string());
+    }
+    Ok(form.finish())
+}
+
 /// Refunds a PaymentIntent: all of it when `amount_vnd` is `None`, else that
 /// many đồng. `idempotency_key` as for [`create_payment_intent`].
 pub async fn refund(
@@ -410,24 +426,8 @@ pub async fn refund(
             "a refund needs the PaymentIntent id".into(),
         ));
     }
-    let mut form = form_urlencoded::Serializer::new(String::new());
-    form.append_pair("payment_intent", payment_intent_id);
-    if let Some(amount) = amount_vnd {
-        if !(1..=MAX_AMOUNT_VND).contains(&amount) {
-            return Err(GatewayError::Malformed(format!(
-                "a refund is 1 to {MAX_AMOUNT_VND} VND"
-            )));
-        }
-        form.append_pair("amount", &amount.to_string());
-    }
-    let answer = post_form(
-        client,
-        config,
-        "/v1/refunds",
-        form.finish(),
-        idempotency_key,
-    )
-    .await?;
+    let form = refund_form(payment_intent_id, amount_vnd)?;
+    let answer = post_form(client, config, "/v1/refunds", form, idempotency_key).await?;
     Ok(Refund {
         id: required_text(&answer, "id")?,
         status: required_text(&answer, "status")?,
