@@ -15,6 +15,7 @@ use tracing::Level;
 
 use crate::auth::AuthSettings;
 use crate::payments::{shifts::ShiftRules, Gateways};
+use crate::reports::ReportSettings;
 use crate::{
     catalog, categories,
     config::{SalesRules, DEFAULT_SHOP_NAME},
@@ -26,6 +27,7 @@ use crate::{
 use crate::auth;
 use crate::geo;
 use crate::payments;
+use crate::reports;
 
 /// What every handler can reach. Cloned per request, so it holds only handles
 /// and small copies.
@@ -42,6 +44,8 @@ pub struct AppState {
     pub payments: Gateways,
     /// How far a shift's counted cash may differ before a manager approves.
     pub shifts: ShiftRules,
+    /// The time zone reports cut days in.
+    pub reports: ReportSettings,
 }
 
 impl AppState {
@@ -56,6 +60,7 @@ impl AppState {
             auth: AuthSettings::default(),
             payments: Gateways::default(),
             shifts: ShiftRules::default(),
+            reports: ReportSettings::default(),
         }
     }
 
@@ -81,6 +86,11 @@ impl AppState {
     pub fn with_shift_rules(self, shifts: ShiftRules) -> Self {
         Self { shifts, ..self }
     }
+
+    /// The same state with reports cut in this time zone.
+    pub fn with_reports(self, reports: ReportSettings) -> Self {
+        Self { reports, ..self }
+    }
 }
 
 /// Builds the whole router. Each feature module contributes its routes with
@@ -103,6 +113,7 @@ pub fn app(state: AppState) -> Router {
         .merge(auth::router())
         .merge(geo::router())
         .merge(payments::router())
+        .merge(reports::router())
         .fallback(web::not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -92,11 +92,13 @@ async fn serve(config: &Config) -> anyhow::Result<()> {
     tracing::info!(address = %listener.local_addr()?, "listening");
     let gateways = crate::payments::Gateways::from_env();
     gateways.log_summary();
+    let reports = crate::reports::ReportSettings::from_env()?;
     let state = AppState::new(pool.clone(), config.sales_rules())
         .with_shop_name(config.shop_name.clone())
         .with_auth(config.auth.settings())
         .with_payments(gateways)
-        .with_shift_rules(crate::payments::shifts::ShiftRules::from_env());
+        .with_shift_rules(crate::payments::shifts::ShiftRules::from_env())
+        .with_reports(reports);
     app::serve(listener, state).await?;
     pool.close().await;
     Ok(())

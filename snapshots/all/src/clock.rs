@@ -59,7 +59,7 @@ pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
 
 /// Converts a proleptic Gregorian date to days since 1970-01-01, the inverse
 /// of [`civil_from_days`] (Howard Hinnant's `days_from_civil`).
-pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let year = year - i64::from(month <= 2);
     let era = year.div_euclid(400);
     let year_of_era = year.rem_euclid(400);

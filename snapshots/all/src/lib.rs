@@ -24,6 +24,7 @@ pub mod orders;
 pub mod pagination;
 pub mod pancake;
 pub mod payments;
+pub mod reports;
 pub mod request_id;
 pub mod search;
 pub mod seed;

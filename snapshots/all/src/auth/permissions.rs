@@ -96,10 +96,12 @@ pub enum Permission {
     ShiftsApprove,
     /// List past cash shifts and their Z-reports.
     ShiftsRead,
+    /// See the sales, stock and customer reports and download them.
+    ReportsRead,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 21] = [
+    pub const ALL: [Permission; 22] = [
         Permission::CatalogRead,
         Permission::CatalogWrite,
         Permission::CustomersRead,
@@ -121,6 +123,7 @@ impl Permission {
         Permission::ShiftsOperate,
         Permission::ShiftsApprove,
         Permission::ShiftsRead,
+        Permission::ReportsRead,
     ];
 
     /// The name used in manifests, logs and the README's table.
@@ -147,6 +150,7 @@ impl Permission {
             Self::ShiftsOperate => "shifts.operate",
             Self::ShiftsApprove => "shifts.approve",
             Self::ShiftsRead => "shifts.read",
+            Self::ReportsRead => "reports.read",
         }
     }
 
@@ -173,6 +177,7 @@ impl Permission {
             Self::ShiftsOperate => "Open a cash shift, record cash in and out, and close it with the counted cash",
             Self::ShiftsApprove => "Close a cash shift whose counted cash differs from the expected by more than the limit",
             Self::ShiftsRead => "List past cash shifts and their Z-reports",
+            Self::ReportsRead => "See the sales, stock and customer reports and download them",
         }
     }
 
@@ -200,6 +205,7 @@ impl Permission {
             Self::ShiftsOperate => &[Role::Manager, Role::Staff, Role::Cashier],
             Self::ShiftsApprove => &[Role::Manager],
             Self::ShiftsRead => &[Role::Manager],
+            Self::ReportsRead => &[Role::Manager],
         }
     }
 }
@@ -736,6 +742,32 @@ pub const ROUTES: &[RouteRule] = &[
         "GET",
         "/api/shifts",
         Access::Requires(Permission::ShiftsRead),
+    ),
+    rule(
+        "GET",
+        "/api/reports/dashboard",
+        Access::Requires(Permission::ReportsRead),
+    ),
+    rule(
+        "GET",
+        "/api/reports/{report}",
+        Access::Requires(Permission::ReportsRead),
+    ),
+    rule("GET", "/reports", Access::Requires(Permission::ReportsRead)),
+    rule(
+        "GET",
+        "/reports/live",
+        Access::Requires(Permission::ReportsRead),
+    ),
+    rule(
+        "GET",
+        "/reports/{report}",
+        Access::Requires(Permission::ReportsRead),
+    ),
+    rule(
+        "GET",
+        "/reports/{report}/export",
+        Access::Requires(Permission::ReportsRead),
     ),
 ];
 

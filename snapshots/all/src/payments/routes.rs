@@ -19,15 +19,10 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{
-    gateways::{
-        momo::{self, ResultKind},
-        sepay, stripe,
-        vnpay::{self, IpnReply},
-        GatewayError,
-    },
+    gateways::{vnpay::IpnReply, GatewayError, Inbound, Verified},
     model::{GatewayPayment, NotificationRecord, Provider, NOTIFICATION_COLUMNS},
     now_unix,
-    settle::{self, Notice, Outcome},
+    settle::{self, Outcome, Settled},
     start, vietqr,
 };
 use crate::{
@@ -78,7 +73,12 @@ async fn qr(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Respon
     if payment.provider != Provider::VietQr {
         return Err(AppError::NotFound(format!("Payment {id} has no QR code.")));
     }
-    let payload = start::qr_payload(&state, &payment)?;
+    let sepay = state
+        .payments
+        .sepay
+        .as_ref()
+        .ok_or_else(|| AppError::Unavailable("Bank transfer is not configured.".into()))?;
+    let payload = sepay.qr_payload(payment.amount, &payment.reference);
     let image =
         vietqr::svg(&payload).map_err(|err| anyhow::anyhow!("cannot draw the QR: {err}"))?;
     Ok((
@@ -124,8 +124,46 @@ async fn notifications(
     Ok(ApiResponse::page(records, page.meta(total)))
 }
 
-fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers.get(name).and_then(|value| value.to_str().ok())
+/// Why a notification was not handled.
+enum Unhandled {
+    /// The app is not configured for the gateway.
+    NotConfigured,
+    /// Its adapter refused it: not the gateway's, or not readable. Nothing
+    /// is recorded.
+    Refused(GatewayError),
+    /// It could not be recorded; the gateway should send it again.
+    NotRecorded(AppError),
+}
+
+/// Has `provider`'s adapter check and read a notification, then applies
+/// what it says. `None` when it is genuine but has nothing to apply.
+async fn receive(
+    state: &AppState,
+    provider: Provider,
+    inbound: &Inbound<'_>,
+) -> Result<Option<Settled>, Unhandled> {
+    let adapter = state
+        .payments
+        .adapter(provider)
+        .ok_or(Unhandled::NotConfigured)?;
+    match adapter.verify(inbound, now_unix()) {
+        Ok(Verified::Apply(notice)) => settle::settle(&state.db, &notice)
+            .await
+            .map(Some)
+            .map_err(Unhandled::NotRecorded),
+        Ok(Verified::Ignore(reason)) => {
+            tracing::info!(
+                gateway = adapter.name(),
+                reason,
+                "payment notification not applied"
+            );
+            Ok(None)
+        }
+        Err(err) => {
+            tracing::warn!(gateway = adapter.name(), error = %err, "payment notification refused");
+            Err(Unhandled::Refused(err))
+        }
+    }
 }
 
 /// SePay's answer: 2xx with `{"success": true}` stops its retries.
@@ -139,56 +177,30 @@ fn sepay_answer(status: StatusCode, message: Option<&str>) -> Response {
 
 /// `POST /api/payments/webhooks/sepay`: an incoming bank transfer.
 async fn sepay_webhook(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let Some(config) = state.payments.sepay.clone() else {
-        return sepay_answer(
+    let inbound = Inbound {
+        headers: &headers,
+        query: "",
+        body: &body,
+    };
+    match receive(&state, Provider::VietQr, &inbound).await {
+        Err(Unhandled::NotConfigured) => sepay_answer(
             StatusCode::NOT_FOUND,
             Some("Bank transfer is not configured."),
-        );
-    };
-    let checked = sepay::authenticate(
-        &config,
-        header_text(&headers, "authorization"),
-        header_text(&headers, "x-sepay-signature"),
-        header_text(&headers, "x-sepay-timestamp"),
-        &body,
-        now_unix(),
-    );
-    if let Err(err) = checked {
-        tracing::warn!(error = %err, "SePay webhook refused");
-        return sepay_answer(StatusCode::UNAUTHORIZED, Some("Unauthorized"));
-    }
-    let webhook = match sepay::parse(&body) {
-        Ok(webhook) => webhook,
-        Err(err) => return sepay_answer(StatusCode::BAD_REQUEST, Some(&err.to_string())),
-    };
-    // Money leaving the account, or arriving in another account SePay
-    // watches, is none of the till's business.
-    let ours = webhook
-        .account_number
-        .as_deref()
-        .is_none_or(|account| account == config.account_number);
-    if webhook.transfer_type != "in" || !ours {
-        return sepay_answer(StatusCode::OK, None);
-    }
-    let notice = Notice {
-        provider: Provider::VietQr,
-        txn_id: webhook.id.to_string(),
-        reference: webhook.payment_code(),
-        amount: webhook.transfer_amount,
-        currency: "VND".into(),
-        succeeded: true,
-        payload: String::from_utf8_lossy(&body).into_owned(),
-    };
-    match settle::settle(&state.db, &notice).await {
+        ),
+        // From SePay, but not the JSON it documents.
+        Err(Unhandled::Refused(err @ GatewayError::Malformed(_))) => {
+            sepay_answer(StatusCode::BAD_REQUEST, Some(&err.to_string()))
+        }
+        Err(Unhandled::Refused(_)) => sepay_answer(StatusCode::UNAUTHORIZED, Some("Unauthorized")),
         // A wrong amount is refused: SePay keeps it as failed for the shop to see.
-        Ok(settled) if settled.outcome == Outcome::Mismatch => sepay_answer(
+        Ok(Some(settled)) if settled.outcome == Outcome::Mismatch => sepay_answer(
             StatusCode::UNPROCESSABLE_ENTITY,
             Some("The amount does not match the payment."),
         ),
         // Money that arrived is acknowledged even when it matches nothing
         // payable: it is recorded and flagged, and retrying cannot help.
         Ok(_) => sepay_answer(StatusCode::OK, None),
-        Err(err) => {
+        Err(Unhandled::NotRecorded(err)) => {
             tracing::error!(error = %format_args!("{err:#}"), "could not record a SePay webhook");
             sepay_answer(StatusCode::INTERNAL_SERVER_ERROR, Some("Try again later."))
         }
@@ -198,101 +210,60 @@ async fn sepay_webhook(State(state): State<AppState>, headers: HeaderMap, body: 
 /// `GET /api/payments/ipn/vnpay`: VNPay's server-to-server result, as a
 /// signed query string. Always 200, with the `RspCode` that tells VNPay
 /// whether to call again.
-async fn vnpay_ipn(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
-    let reply = vnpay_reply(&state, query.as_deref().unwrap_or_default()).await;
-    ([(header::CONTENT_TYPE, "application/json")], reply.body()).into_response()
-}
-
-async fn vnpay_reply(state: &AppState, query: &str) -> IpnReply {
-    let Some(config) = state.payments.vnpay.clone() else {
+async fn vnpay_ipn(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let inbound = Inbound {
+        headers: &headers,
+        query: query.as_deref().unwrap_or_default(),
+        body: &[],
+    };
+    let reply = match receive(&state, Provider::VnPay, &inbound).await {
         // VNPay calls again later, by when it may be configured.
-        return IpnReply::UNKNOWN_ERROR;
-    };
-    let ipn = match vnpay::verify_return(query, &config.hash_secret) {
-        Ok(ipn) => ipn,
-        Err(err) => {
-            tracing::warn!(error = %err, "VNPay IPN refused");
-            return IpnReply::for_error(&err);
+        Err(Unhandled::NotConfigured) => IpnReply::UNKNOWN_ERROR,
+        Err(Unhandled::Refused(err)) => IpnReply::for_error(&err),
+        Err(Unhandled::NotRecorded(err)) => {
+            tracing::error!(error = %format_args!("{err:#}"), "could not record a VNPay IPN");
+            IpnReply::UNKNOWN_ERROR
         }
-    };
-    let txn_id = match ipn
-        .transaction_no
-        .as_deref()
-        .filter(|number| *number != "0")
-    {
-        Some(number) => number.to_owned(),
-        // A payment that failed before VNPay made a transaction has no
-        // number; our reference and VNPay's date stand in for it.
-        None => format!(
-            "{}@{}",
-            ipn.txn_ref,
-            ipn.pay_date.as_deref().unwrap_or_default()
-        ),
-    };
-    let notice = Notice {
-        provider: Provider::VnPay,
-        txn_id,
-        reference: Some(ipn.txn_ref.clone()),
-        amount: ipn.amount_vnd,
-        currency: "VND".into(),
-        succeeded: ipn.is_success(),
-        payload: query.to_owned(),
-    };
-    match settle::settle(&state.db, &notice).await {
+        // VNPay's adapter applies every IPN it verifies; were one left
+        // unapplied, calling again would not change that.
+        Ok(None) => IpnReply::CONFIRM_SUCCESS,
         // A failed payment recorded as failed is confirmed too: VNPay's
         // samples answer 00 once the order is updated either way.
-        Ok(settled) => match settled.outcome {
+        Ok(Some(settled)) => match settled.outcome {
             Outcome::Applied | Outcome::Failed => IpnReply::CONFIRM_SUCCESS,
             Outcome::Unmatched => IpnReply::ORDER_NOT_FOUND,
             Outcome::NotPayable => IpnReply::ALREADY_CONFIRMED,
             Outcome::Mismatch => IpnReply::INVALID_AMOUNT,
         },
-        Err(err) => {
-            tracing::error!(error = %format_args!("{err:#}"), "could not record a VNPay IPN");
-            IpnReply::UNKNOWN_ERROR
-        }
-    }
+    };
+    ([(header::CONTENT_TYPE, "application/json")], reply.body()).into_response()
 }
 
 /// `POST /api/payments/ipn/momo`: MoMo's result, as signed JSON. 204 once
-/// it is recorded, whatever it says (replays too); 400 when it is not MoMo's.
-async fn momo_ipn(State(state): State<AppState>, body: Bytes) -> Result<StatusCode, AppError> {
-    let config = state
-        .payments
-        .momo
-        .clone()
-        .ok_or_else(|| AppError::NotFound("MoMo is not configured.".into()))?;
-    let ipn = momo::verify_ipn(&body, &config).map_err(|err| refused("MoMo", err))?;
-    if ipn.kind() == ResultKind::Pending {
-        // Not a result yet. Recorded under its transId, it would make the
-        // final result, which carries the same transId, look like a replay.
-        tracing::info!(
-            reference = %ipn.order_id,
-            result_code = ipn.result_code,
-            "MoMo reports a payment still in progress"
-        );
-        return Ok(StatusCode::NO_CONTENT);
+/// it is recorded, whatever it says (replays too), or while the payment is
+/// still in progress; 400 when it is not MoMo's.
+async fn momo_ipn(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<StatusCode, AppError> {
+    let inbound = Inbound {
+        headers: &headers,
+        query: "",
+        body: &body,
+    };
+    match receive(&state, Provider::MoMo, &inbound).await {
+        Err(Unhandled::NotConfigured) => Err(AppError::NotFound("MoMo is not configured.".into())),
+        Err(Unhandled::Refused(err)) => Err(AppError::BadRequest(err.to_string())),
+        Err(Unhandled::NotRecorded(err)) => Err(err),
+        // A wrong amount is flagged for a manager; MoMo calling again would
+        // not change it, so it is acknowledged like the rest.
+        Ok(_) => Ok(StatusCode::NO_CONTENT),
     }
-    let txn_id = if ipn.trans_id > 0 {
-        ipn.trans_id.to_string()
-    } else {
-        // A payment refused before MoMo made a transaction; a retry of this
-        // IPN repeats its responseTime, which is signed.
-        format!("{}@{}", ipn.order_id, ipn.response_time)
-    };
-    let notice = Notice {
-        provider: Provider::MoMo,
-        txn_id,
-        reference: Some(ipn.order_id.clone()),
-        amount: ipn.amount,
-        currency: "VND".into(),
-        succeeded: momo::is_paid(ipn.result_code),
-        payload: String::from_utf8_lossy(&body).into_owned(),
-    };
-    // A wrong amount is flagged for a manager; MoMo calling again would not
-    // change it, so it is acknowledged like the rest.
-    settle::settle(&state.db, &notice).await?;
-    Ok(StatusCode::NO_CONTENT)
 }
 
 /// `POST /api/payments/webhooks/stripe`: a Stripe event, signed in the
@@ -303,67 +274,22 @@ async fn stripe_webhook(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let config = state
-        .payments
-        .stripe
-        .clone()
-        .ok_or_else(|| AppError::NotFound("Stripe is not configured.".into()))?;
-    let signature = header_text(&headers, "stripe-signature").ok_or_else(|| {
-        refused(
-            "Stripe",
-            GatewayError::Malformed("no Stripe-Signature header".into()),
-        )
-    })?;
-    let event = stripe::verify_webhook(
-        &body,
-        signature,
-        &config.webhook_secret,
-        now_unix(),
-        stripe::DEFAULT_TOLERANCE_SECONDS,
-    )
-    .map_err(|err| refused("Stripe", err))?;
-    let received = || Json(json!({"received": true})).into_response();
-    let succeeded = match event.event_type.as_str() {
-        "payment_intent.succeeded" => true,
-        "payment_intent.payment_failed" => false,
-        // Whatever else the endpoint is subscribed to.
-        _ => return Ok(received()),
+    let inbound = Inbound {
+        headers: &headers,
+        query: "",
+        body: &body,
     };
-    let payment = event.payment.ok_or_else(|| {
-        refused(
-            "Stripe",
-            GatewayError::Malformed("a payment event without its PaymentIntent".into()),
-        )
-    })?;
-    let Some(reference) = payment.order_payment() else {
-        // Not started by this app: the Stripe account may serve a web shop too.
-        tracing::info!(event = %event.id, "Stripe payment without our payment code ignored");
-        return Ok(received());
-    };
-    let notice = Notice {
-        provider: Provider::Stripe,
-        // Stripe delivers an event again under the same id.
-        txn_id: event.id.clone(),
-        reference: Some(reference.to_owned()),
-        amount: payment.amount,
-        // Stripe writes `vnd`; attempts keep ISO codes in upper case.
-        currency: payment.currency.to_ascii_uppercase(),
-        succeeded,
-        payload: String::from_utf8_lossy(&body).into_owned(),
-    };
-    let settled = settle::settle(&state.db, &notice).await?;
-    if settled.outcome == Outcome::Mismatch {
-        return Err(AppError::BadRequest(
+    match receive(&state, Provider::Stripe, &inbound).await {
+        Err(Unhandled::NotConfigured) => {
+            Err(AppError::NotFound("Stripe is not configured.".into()))
+        }
+        Err(Unhandled::Refused(err)) => Err(AppError::BadRequest(err.to_string())),
+        Err(Unhandled::NotRecorded(err)) => Err(err),
+        Ok(Some(settled)) if settled.outcome == Outcome::Mismatch => Err(AppError::BadRequest(
             "The amount does not match the payment.".into(),
-        ));
+        )),
+        Ok(_) => Ok(Json(json!({"received": true})).into_response()),
     }
-    Ok(received())
-}
-
-/// A notification that failed its gateway's check: nothing is recorded.
-fn refused(gateway: &str, err: GatewayError) -> AppError {
-    tracing::warn!(gateway, error = %err, "payment notification refused");
-    AppError::BadRequest(err.to_string())
 }
 
 /// `GET /payments/return/{vnpay|momo}`: where the gateway sends the
@@ -392,14 +318,3 @@ const RETURN_PAGE: &str = r#"<!doctype html>
 </body>
 </html>
 "#;
-
-impl From<GatewayError> for AppError {
-    fn from(err: GatewayError) -> Self {
-        match err {
-            GatewayError::Http(_) | GatewayError::Rejected { .. } => {
-                Self::Upstream(err.to_string())
-            }
-            other => Self::BadRequest(other.to_string()),
-        }
-    }
-}

@@ -29,7 +29,7 @@ pub fn vnd(amount: impl Borrow<i64>) -> String {
 /// time, `01/05/2024 19:30`. Text that is not such a timestamp is shown as is.
 pub fn local_time(utc: impl AsRef<str>) -> String {
     let utc = utc.as_ref();
-    let Some(secs) = parse_utc(utc) else {
+    let Some(secs) = clock::unix_seconds(utc).and_then(|secs| u64::try_from(secs).ok()) else {
         return utc.to_owned();
     };
     // Reuse the clock's calendar arithmetic, then reorder to day/month/year.
@@ -41,29 +41,6 @@ pub fn local_time(utc: impl AsRef<str>) -> String {
         &local[0..4],
         &local[11..16]
     )
-}
-
-/// Seconds since the Unix epoch of an ISO-8601 UTC timestamp.
-fn parse_utc(text: &str) -> Option<u64> {
-    let number = |range: std::ops::Range<usize>| text.get(range)?.parse::<u64>().ok();
-    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
-    let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || year < 1970 {
-        return None;
-    }
-    Some(days_from_civil(year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second)
-}
-
-/// Days since 1970-01-01 of a date: Howard Hinnant's `days_from_civil`, the
-/// inverse of the clock's `civil_from_days`.
-fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year / 400;
-    let year_of_era = year % 400;
-    let shifted_month = (month + 9) % 12;
-    let day_of_year = (153 * shifted_month + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
 }
 
 /// Percent-encodes a value for use inside a query string.

@@ -95,4 +95,10 @@ pub const NAV: &[NavEntry] = &[
         en: "Payment review",
         permission: Some(Permission::PaymentsReview),
     },
+    NavEntry {
+        href: "/reports",
+        vi: "Báo cáo",
+        en: "Reports",
+        permission: Some(Permission::ReportsRead),
+    },
 ];

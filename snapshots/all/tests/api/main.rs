@@ -24,6 +24,7 @@ mod payments;
 mod permissions;
 mod products;
 mod refunds;
+mod reports;
 mod request_id;
 mod search_speed;
 mod seed;

@@ -60,5 +60,6 @@ CREATE TABLE cash_shift_method_totals (
     PRIMARY KEY (shift_id, method)
 );
 
--- A shift's Z-report sums the payments made in its time window.
-CREATE INDEX payments_created_at_idx ON payments (created_at);
+-- A shift's Z-report sums the payments made in its time window (the reports
+-- skill may have made the same index first).
+CREATE INDEX IF NOT EXISTS payments_created_at_idx ON payments (created_at);

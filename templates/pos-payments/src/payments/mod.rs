@@ -1,9 +1,12 @@
 //! Taking money through payment gateways: bank transfer by VietQR code with
 //! SePay's confirmation, and (as they are configured) VNPay, MoMo and Stripe.
 //!
-//! Starting a payment records an attempt with our payment code; the gateway's
-//! notification is checked by its adapter in [`gateways`], then applied once
-//! by [`settle`], which pays the order through the core's payment rule.
+//! Every provider is reached through its adapter, a [`gateways::Gateway`]:
+//! starting a payment records an attempt with our payment code and asks the
+//! adapter for what the customer needs; the provider's notification is
+//! checked and read by the adapter, then applied once by [`settle`], which
+//! pays the order through the core's payment rule; a refund asks the adapter
+//! to give the money back. [`gateways`] says how to add a provider.
 
 pub mod gateways;
 pub mod model;

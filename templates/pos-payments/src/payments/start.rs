@@ -1,24 +1,16 @@
 //! Starting a payment through a gateway for what an order still owes.
 //!
 //! The attempt is recorded first, so it has its payment code; then the
-//! gateway is asked for what the customer needs (a QR code, a page to open,
-//! a client secret). Calls to MoMo and Stripe create something there and are
-//! never retried here: if one fails, the attempt is marked failed and the
-//! cashier starts a new one.
+//! gateway's adapter is asked for what the customer needs (a QR code, a page
+//! to open, a client secret). Calls to MoMo and Stripe create something there
+//! and are never retried here: if one fails, the attempt is marked failed and
+//! the cashier starts a new one.
 
 use sqlx::Row;
 
 use super::{
-    gateways::{
-        momo::{self, RequestType},
-        notification_path,
-        stripe::{self, PaymentIntentRequest},
-        vnpay::{self, Locale},
-        GatewayError,
-    },
+    gateways::{momo, sepay, stripe, Attempt},
     model::{AttemptStatus, GatewayPayment, Provider, StartedPayment, PAYMENT_COLUMNS},
-    now_unix,
-    vietqr::{self, Transfer},
 };
 use crate::{
     clock, db,
@@ -30,17 +22,6 @@ use crate::{
 /// Payment codes carry at least this many digits, so SePay's payment code
 /// structure can be set to a fixed minimum.
 const CODE_DIGITS: usize = 6;
-
-/// Where VNPay and MoMo send the customer's browser back, below the public
-/// base URL, followed by `/vnpay` or `/momo`.
-pub const RETURN_PATH: &str = "/payments/return";
-
-/// How long the customer has to pay on VNPay's page.
-const VNPAY_EXPIRE_MINUTES: u32 = 15;
-
-/// VNPay wants the customer's IP address, but the payment is started by the
-/// till, not by the customer's device, so there is none to give.
-const VNPAY_IP_ADDR: &str = "127.0.0.1";
 
 /// Starts a payment of `amount` (what is still due when `None`) by `method`
 /// for a pending order.
@@ -100,13 +81,6 @@ pub async fn start(
     Ok(started)
 }
 
-/// The `vnp_CreateDate` of a VNPay payment whose row was written at
-/// `created_at`, in Unix seconds. A refund sends it back as the payment's
-/// `vnp_TransactionDate`.
-pub fn vnpay_create_date(created_at: &str) -> i64 {
-    clock::unix_seconds(created_at).unwrap_or_else(now_unix)
-}
-
 /// Refuses, before anything is recorded, an amount the gateway would refuse.
 fn check_gateway_limits(provider: Provider, amount: i64) -> Result<(), AppError> {
     let range = match provider {
@@ -125,7 +99,7 @@ fn check_gateway_limits(provider: Provider, amount: i64) -> Result<(), AppError>
 }
 
 /// Gets from the gateway what the customer needs to pay `payment`, into
-/// `started`.
+/// `started`, and keeps the gateway's id for the payment when it gives one.
 async fn hand_over(
     state: &AppState,
     order_number: &str,
@@ -133,87 +107,41 @@ async fn hand_over(
     started: &mut StartedPayment,
 ) -> Result<(), AppError> {
     let gateways = &state.payments;
-    match payment.provider {
-        Provider::VietQr => {
-            started.qr_data = Some(qr_payload(state, payment)?);
-            started.qr_url = Some(format!("/api/payments/{}/qr", payment.id));
-        }
-        Provider::VnPay => {
-            let config = configured(gateways.vnpay.as_deref(), "VNPay")?;
-            let request = vnpay::PaymentRequest {
-                txn_ref: payment.reference.clone(),
-                amount_vnd: payment.amount,
-                order_info: vnpay::plain_text(&format!("Thanh toan don {order_number}"), 255),
-                return_url: format!("{}{RETURN_PATH}/vnpay", public_base_url(state)?),
-                ip_addr: VNPAY_IP_ADDR.into(),
-                created_at_unix: vnpay_create_date(&payment.created_at),
-                expire_minutes: VNPAY_EXPIRE_MINUTES,
-                locale: Locale::Vn,
-                bank_code: None,
-            };
-            started.redirect_url = Some(vnpay::payment_url(config, &request)?);
-        }
-        Provider::MoMo => {
-            let config = configured(gateways.momo.as_deref(), "MoMo")?;
-            let base = public_base_url(state)?;
-            let request = momo::CreateRequest {
-                order_id: payment.reference.clone(),
-                // One create per attempt: MoMo refuses a requestId it has
-                // seen, so this create cannot happen twice.
-                request_id: payment.reference.clone(),
-                amount: payment.amount,
-                order_info: format!("Thanh toán đơn {order_number}"),
-                redirect_url: format!("{base}{RETURN_PATH}/momo"),
-                ipn_url: format!("{base}{}", notification_path(Provider::MoMo)),
-                extra_data: String::new(),
-                request_type: RequestType::CaptureWallet,
-            };
-            let created = momo::create_payment(&gateways.http, config, &request)
-                .await
-                .map_err(|err| upstream("MoMo", err))?;
-            started.redirect_url = Some(created.pay_url);
-            started.qr_data = created.qr_code_url;
-        }
-        Provider::Stripe => {
-            let config = configured(gateways.stripe.as_deref(), "Stripe")?;
-            let request = PaymentIntentRequest {
-                amount_vnd: payment.amount,
-                reference: payment.reference.clone(),
-                description: format!("Đơn {order_number}"),
-            };
-            // The payment code as idempotency key: should this request reach
-            // Stripe twice, it still makes one PaymentIntent.
-            let intent =
-                stripe::create_payment_intent(&gateways.http, config, &request, &payment.reference)
-                    .await
-                    .map_err(|err| upstream("Stripe", err))?;
-            sqlx::query("UPDATE gateway_payments SET provider_ref = $1 WHERE id = $2")
-                .bind(&intent.id)
-                .bind(payment.id)
-                .execute(&state.db)
-                .await?;
-            started.client_secret = Some(intent.client_secret);
-        }
+    let adapter = gateways.adapter(payment.provider).ok_or_else(|| {
+        AppError::Unavailable(format!("{} is not configured.", payment.provider.as_str()))
+    })?;
+    let attempt = Attempt {
+        reference: &payment.reference,
+        amount: payment.amount,
+        order_number,
+        created_at: &payment.created_at,
+        public_base_url: gateways.public_base_url.as_deref(),
+    };
+    // Whatever went wrong, the gateway did not give us a payment: 502.
+    let handover = adapter
+        .start(&gateways.http, &attempt)
+        .await
+        .map_err(|err| {
+            AppError::Upstream(format!(
+                "{} did not create the payment: {err}",
+                adapter.name()
+            ))
+        })?;
+    if let Some(provider_ref) = &handover.provider_ref {
+        sqlx::query("UPDATE gateway_payments SET provider_ref = $1 WHERE id = $2")
+            .bind(provider_ref)
+            .bind(payment.id)
+            .execute(&state.db)
+            .await?;
     }
+    // The app draws a bank transfer's QR code itself; MoMo's comes as data.
+    if payment.provider == Provider::VietQr {
+        started.qr_url = Some(format!("/api/payments/{}/qr", payment.id));
+    }
+    started.qr_data = handover.qr_data;
+    started.redirect_url = handover.redirect_url;
+    started.client_secret = handover.client_secret;
     Ok(())
-}
-
-fn configured<'a, T>(config: Option<&'a T>, gateway: &str) -> Result<&'a T, AppError> {
-    config.ok_or_else(|| AppError::Unavailable(format!("{gateway} is not configured.")))
-}
-
-fn public_base_url(state: &AppState) -> Result<&str, AppError> {
-    state
-        .payments
-        .public_base_url
-        .as_deref()
-        .ok_or_else(|| AppError::Unavailable("PUBLIC_BASE_URL is not set.".into()))
-}
-
-/// Whatever went wrong while creating the payment at the gateway, the
-/// gateway did not give us one: 502.
-fn upstream(gateway: &str, err: GatewayError) -> AppError {
-    AppError::Upstream(format!("{gateway} did not create the payment: {err}"))
 }
 
 /// Closes an attempt that never reached the customer.
@@ -264,11 +192,7 @@ async fn insert(
     .fetch_one(&mut *tx)
     .await?
     .try_get("id")?;
-    let reference = format!(
-        "{}{id:0width$}",
-        super::gateways::sepay::CODE_PREFIX,
-        width = CODE_DIGITS
-    );
+    let reference = format!("{}{id:0width$}", sepay::CODE_PREFIX, width = CODE_DIGITS);
     let payment = sqlx::query_as::<_, GatewayPayment>(&format!(
         "UPDATE gateway_payments SET reference = $1 WHERE id = $2 RETURNING {PAYMENT_COLUMNS}"
     ))
@@ -278,21 +202,6 @@ async fn insert(
     .await?;
     tx.commit().await?;
     Ok(payment)
-}
-
-/// The VietQR payload for a bank-transfer attempt.
-pub fn qr_payload(state: &AppState, payment: &GatewayPayment) -> Result<String, AppError> {
-    let sepay = state
-        .payments
-        .sepay
-        .as_ref()
-        .ok_or_else(|| AppError::Unavailable("Bank transfer is not configured.".into()))?;
-    Ok(vietqr::payload(&Transfer {
-        bank_bin: &sepay.bank_bin,
-        account_number: &sepay.account_number,
-        amount: payment.amount,
-        content: &payment.reference,
-    }))
 }
 
 pub async fn get(state: &AppState, id: i64) -> Result<GatewayPayment, AppError> {

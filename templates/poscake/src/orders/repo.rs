@@ -19,6 +19,8 @@ pub struct Sellable {
     pub variant_name: String,
     pub sku: String,
     pub price: i64,
+    /// What one unit costs the shop, kept on the line for margins.
+    pub cost_price: i64,
     pub tax_rate: i64,
     /// 1 when both the product and the variant are for sale.
     pub active: i64,
@@ -33,7 +35,7 @@ pub async fn sellable(
 ) -> Result<Option<Sellable>, sqlx::Error> {
     sqlx::query_as(
         "SELECT p.id AS product_id, v.id AS variant_id, p.name, v.name AS variant_name, v.sku, \
-                v.price, p.tax_rate, p.active * v.active AS active \
+                v.price, v.cost_price, p.tax_rate, p.active * v.active AS active \
            FROM product_variants v JOIN products p ON p.id = v.product_id \
           WHERE p.id = $1 AND (($2 IS NULL AND v.is_default = 1) OR v.id = $2)",
     )
@@ -120,9 +122,9 @@ pub async fn insert_line(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO order_lines (order_id, product_id, variant_id, name, variant_name, sku, \
-                                  unit_price, quantity, tax_rate, line_discount, order_discount, \
-                                  tax, total) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                                  unit_price, unit_cost, quantity, tax_rate, line_discount, \
+                                  order_discount, tax, total) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(order_id)
     .bind(line.item.product_id)
@@ -131,6 +133,7 @@ pub async fn insert_line(
     .bind(&line.item.variant_name)
     .bind(&line.item.sku)
     .bind(line.item.price)
+    .bind(line.item.cost_price)
     .bind(line.quantity)
     .bind(line.item.tax_rate)
     .bind(line.line_discount)

@@ -1,4 +1,4 @@
-//! The one error type of the payment gateway adapters (VNPay, MoMo, Stripe).
+//! The one error type of the payment gateway adapters.
 //!
 //! Every message is a single line that is safe to show to staff or write to a
 //! log: none of them ever carries a key, a secret or a signature. Text that
@@ -28,6 +28,13 @@ pub enum GatewayError {
     /// The provider answered, and refused: `code` is its own result code.
     #[error("the payment provider refused the request ({code}): {message}")]
     Rejected { code: String, message: String },
+    /// The provider has no API for what was asked, e.g. SePay for refunds:
+    /// it only watches the shop's account.
+    #[error("{provider} does not offer {what}")]
+    NotOffered {
+        provider: &'static str,
+        what: &'static str,
+    },
 }
 
 /// The longest provider message kept in [`GatewayError::Rejected`].
@@ -121,6 +128,10 @@ mod tests {
             GatewayError::Malformed("missing field vnp_TxnRef".into()),
             GatewayError::Http("could not connect".into()),
             GatewayError::rejected("91", "not\nfound"),
+            GatewayError::NotOffered {
+                provider: "SePay",
+                what: "refunds",
+            },
         ];
         for err in errors {
             assert!(!err.to_string().contains('\n'), "{err}");

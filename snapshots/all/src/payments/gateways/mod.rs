@@ -1,6 +1,20 @@
-//! The gateways' own protocols: how each signs, what each sends, and how each
-//! wants to be answered. Nothing here touches the database.
+//! The payment providers, each behind the [`Gateway`] trait.
+//!
+//! Each provider module holds that provider's protocol as free functions
+//! (how it signs, what it sends, how it wants to be answered; the spec's
+//! worked examples are their unit tests), and ends with `impl Gateway` for
+//! its configuration: the configuration *is* the adapter. Nothing here
+//! touches the database.
+//!
+//! Adding a provider: a module with its configuration struct (read from the
+//! environment) and `impl Gateway` for it; a [`Provider`] variant; a field
+//! in [`Gateways`], read in [`Gateways::from_env`] and returned by
+//! [`Gateways::adapter`]; and a route in `payments/routes.rs` that passes its
+//! notifications to the adapter and answers the way the provider wants. The
+//! compiler then lists the other places that name every provider (its
+//! settings, its notification path, its label at the till).
 
+mod adapter;
 pub mod error;
 pub mod momo;
 pub mod sepay;
@@ -12,6 +26,9 @@ mod mock;
 
 use std::{sync::Arc, time::Duration};
 
+pub use adapter::{
+    Attempt, Gateway, GatewayFuture, Handover, Inbound, RefundCall, RemoteStatus, Verified,
+};
 pub use error::GatewayError;
 use momo::MomoConfig;
 use sepay::SepayConfig;
@@ -23,6 +40,10 @@ use super::model::Provider;
 /// How long a call to a gateway may take before the till gives up on it.
 /// MoMo's create asks for longer and sets its own timeout on that request.
 const HTTP_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// Where VNPay and MoMo send the customer's browser back, below the public
+/// base URL, followed by `/vnpay` or `/momo`.
+pub const RETURN_PATH: &str = "/payments/return";
 
 /// The gateways this app is configured for; one without configuration is
 /// simply not offered.
@@ -92,6 +113,18 @@ impl Gateways {
         Self {
             public_base_url: public_base_url(url),
             ..self
+        }
+    }
+
+    /// The adapter of `provider`, when the app is configured for it. It may
+    /// not be [offered](Self::offers) for new payments, yet still refund
+    /// those it took.
+    pub fn adapter(&self, provider: Provider) -> Option<&dyn Gateway> {
+        match provider {
+            Provider::VietQr => self.sepay.as_deref().map(|config| config as &dyn Gateway),
+            Provider::VnPay => self.vnpay.as_deref().map(|config| config as &dyn Gateway),
+            Provider::MoMo => self.momo.as_deref().map(|config| config as &dyn Gateway),
+            Provider::Stripe => self.stripe.as_deref().map(|config| config as &dyn Gateway),
         }
     }
 
@@ -205,6 +238,37 @@ mod tests {
             Some("https://shop.example.vn")
         );
         assert!(!gateways.offers(Provider::MoMo));
+    }
+
+    #[test]
+    fn each_provider_has_its_own_adapter_and_only_sepay_cannot_refund() {
+        let gateways = Gateways {
+            sepay: Some(Arc::new(SepayConfig {
+                api_key: "key".into(),
+                bank_bin: "970436".into(),
+                account_number: "0123499999".into(),
+                webhook_secret: None,
+            })),
+            vnpay: Some(vnpay()),
+            momo: Some(Arc::new(MomoConfig {
+                partner_code: "MOMOTEST0001".into(),
+                access_key: "access".into(),
+                secret_key: "secret".into(),
+                endpoint: momo::SANDBOX_ENDPOINT.into(),
+            })),
+            stripe: Some(Arc::new(StripeConfig {
+                secret_key: "sk_test_1".into(),
+                webhook_secret: "whsec_1".into(),
+                api_base: stripe::DEFAULT_API_BASE.into(),
+            })),
+            ..Gateways::default()
+        };
+        for provider in Provider::ALL {
+            let adapter = gateways.adapter(provider).unwrap();
+            assert_eq!(adapter.provider(), provider);
+            assert_eq!(adapter.refunds(), provider != Provider::VietQr);
+        }
+        assert!(Gateways::default().adapter(Provider::Stripe).is_none());
     }
 
     #[test]

@@ -17,7 +17,12 @@ use hmac::{Hmac, Mac};
 use serde::Deserialize;
 use sha2::Sha256;
 
-use super::error::GatewayError;
+use super::{error::GatewayError, Attempt, Gateway, GatewayFuture, Handover, Inbound, Verified};
+use crate::payments::{
+    model::Provider,
+    settle::Notice,
+    vietqr::{self, Transfer},
+};
 
 /// How far a signed webhook's timestamp may be from now.
 pub const TOLERANCE_SECONDS: i64 = 5 * 60;
@@ -159,6 +164,87 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     mac(a) == mac(b)
 }
 
+// ---------------------------------------------------------------------------
+// The adapter
+// ---------------------------------------------------------------------------
+
+impl SepayConfig {
+    /// The VietQR payload of a transfer of `amount` to the shop's account,
+    /// with our payment code `reference` as its content.
+    pub fn qr_payload(&self, amount: i64, reference: &str) -> String {
+        vietqr::payload(&Transfer {
+            bank_bin: &self.bank_bin,
+            account_number: &self.account_number,
+            amount,
+            content: reference,
+        })
+    }
+}
+
+/// SePay only watches the shop's account: a payment is started without
+/// calling it, and it cannot be queried nor send money back.
+impl Gateway for SepayConfig {
+    fn provider(&self) -> Provider {
+        Provider::VietQr
+    }
+
+    fn name(&self) -> &'static str {
+        "SePay"
+    }
+
+    /// The VietQR code the customer scans to transfer to the shop's account.
+    fn start<'a>(
+        &'a self,
+        _http: &'a reqwest::Client,
+        attempt: &'a Attempt<'a>,
+    ) -> GatewayFuture<'a, Handover> {
+        let handover = Handover {
+            qr_data: Some(self.qr_payload(attempt.amount, attempt.reference)),
+            ..Handover::default()
+        };
+        Box::pin(std::future::ready(Ok(handover)))
+    }
+
+    fn verify(&self, inbound: &Inbound<'_>, now_unix: i64) -> Result<Verified, GatewayError> {
+        authenticate(
+            self,
+            inbound.header("authorization"),
+            inbound.header("x-sepay-signature"),
+            inbound.header("x-sepay-timestamp"),
+            inbound.body,
+            now_unix,
+        )?;
+        let webhook = parse(inbound.body)?;
+        // Money leaving the account, or arriving in another account SePay
+        // watches, is none of the till's business.
+        if webhook.transfer_type != "in" {
+            return Ok(Verified::Ignore(format!(
+                "transfer {} leaves the account",
+                webhook.id
+            )));
+        }
+        let ours = webhook
+            .account_number
+            .as_deref()
+            .is_none_or(|account| account == self.account_number);
+        if !ours {
+            return Ok(Verified::Ignore(format!(
+                "transfer {} is to another account",
+                webhook.id
+            )));
+        }
+        Ok(Verified::Apply(Notice {
+            provider: Provider::VietQr,
+            txn_id: webhook.id.to_string(),
+            reference: webhook.payment_code(),
+            amount: webhook.transfer_amount,
+            currency: "VND".into(),
+            succeeded: true,
+            payload: String::from_utf8_lossy(inbound.body).into_owned(),
+        }))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,5 +320,30 @@ mod tests {
         assert_eq!(webhook.payment_code().as_deref(), Some("PC000042"));
         webhook.content = "chuyen tien PC12".into();
         assert_eq!(webhook.payment_code(), None);
+    }
+
+    #[tokio::test]
+    async fn sepay_is_neither_queried_nor_asked_for_refunds() {
+        let config = config(None);
+        let attempt = Attempt {
+            reference: "PC000042",
+            amount: 100_000,
+            order_number: "DH000042",
+            created_at: "2024-01-01T05:00:00Z",
+            public_base_url: None,
+        };
+        assert!(!config.refunds());
+        let err = config
+            .query(&reqwest::Client::new(), &attempt)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err,
+            GatewayError::NotOffered {
+                provider: "SePay",
+                what: "status queries"
+            }
+        );
+        assert_eq!(err.to_string(), "SePay does not offer status queries");
     }
 }

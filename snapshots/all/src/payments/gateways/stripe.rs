@@ -27,7 +27,10 @@ use hmac::{Hmac, Mac};
 use serde_json::{Map, Value};
 use sha2::Sha256;
 
-use super::error::GatewayError;
+use super::{
+    error::GatewayError, Attempt, Gateway, GatewayFuture, Handover, Inbound, RefundCall, Verified,
+};
+use crate::payments::{model::Provider, settle::Notice};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -515,6 +518,118 @@ fn without_keys(message: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+// ---------------------------------------------------------------------------
+// The adapter
+// ---------------------------------------------------------------------------
+
+/// Stripe's payments are not queried: that would be a GET of the
+/// PaymentIntent, which this module does not make, and Stripe retries a
+/// webhook it could not deliver for up to three days.
+impl Gateway for StripeConfig {
+    fn provider(&self) -> Provider {
+        Provider::Stripe
+    }
+
+    fn name(&self) -> &'static str {
+        "Stripe"
+    }
+
+    /// Creates a PaymentIntent, whose client secret Stripe.js confirms in
+    /// the customer's browser and whose id refunds name.
+    fn start<'a>(
+        &'a self,
+        http: &'a reqwest::Client,
+        attempt: &'a Attempt<'a>,
+    ) -> GatewayFuture<'a, Handover> {
+        Box::pin(async move {
+            let request = PaymentIntentRequest {
+                amount_vnd: attempt.amount,
+                reference: attempt.reference.to_owned(),
+                description: format!("Đơn {}", attempt.order_number),
+            };
+            // The payment code as idempotency key: should this request reach
+            // Stripe twice, it still makes one PaymentIntent.
+            let intent = create_payment_intent(http, self, &request, attempt.reference).await?;
+            Ok(Handover {
+                client_secret: Some(intent.client_secret),
+                provider_ref: Some(intent.id),
+                ..Handover::default()
+            })
+        })
+    }
+
+    /// A webhook event, signed in the `Stripe-Signature` header.
+    fn verify(&self, inbound: &Inbound<'_>, now_unix: i64) -> Result<Verified, GatewayError> {
+        let signature = inbound
+            .header("stripe-signature")
+            .ok_or_else(|| GatewayError::Malformed("no Stripe-Signature header".into()))?;
+        let event = verify_webhook(
+            inbound.body,
+            signature,
+            &self.webhook_secret,
+            now_unix,
+            DEFAULT_TOLERANCE_SECONDS,
+        )?;
+        let succeeded = match event.event_type.as_str() {
+            "payment_intent.succeeded" => true,
+            "payment_intent.payment_failed" => false,
+            // Whatever else the endpoint is subscribed to.
+            other => {
+                return Ok(Verified::Ignore(format!(
+                    "Stripe event {} is a {other}",
+                    event.id
+                )))
+            }
+        };
+        let payment = event.payment.ok_or_else(|| {
+            GatewayError::Malformed("a payment event without its PaymentIntent".into())
+        })?;
+        let Some(reference) = payment.order_payment() else {
+            // Not started by this app: the Stripe account may serve a web shop too.
+            return Ok(Verified::Ignore(format!(
+                "Stripe event {} is about a payment without our payment code",
+                event.id
+            )));
+        };
+        Ok(Verified::Apply(Notice {
+            provider: Provider::Stripe,
+            // Stripe delivers an event again under the same id.
+            txn_id: event.id,
+            reference: Some(reference.to_owned()),
+            amount: payment.amount,
+            // Stripe writes `vnd`; attempts keep ISO codes in upper case.
+            currency: payment.currency.to_ascii_uppercase(),
+            succeeded,
+            payload: String::from_utf8_lossy(inbound.body).into_owned(),
+        }))
+    }
+
+    fn refunds(&self) -> bool {
+        true
+    }
+
+    fn refund<'a>(
+        &'a self,
+        http: &'a reqwest::Client,
+        call: &'a RefundCall<'a>,
+    ) -> GatewayFuture<'a, Option<String>> {
+        Box::pin(async move {
+            let intent = call.provider_ref.unwrap_or_default();
+            // The key is ours and unique per request, so a retried call
+            // cannot refund twice.
+            let key = format!("refund-{}", call.reference);
+            let answer = self::refund(http, self, intent, Some(call.amount), &key).await?;
+            if matches!(answer.status.as_str(), "failed" | "canceled") {
+                return Err(GatewayError::Rejected {
+                    code: answer.status,
+                    message: "Stripe did not refund the payment".into(),
+                });
+            }
+            Ok(Some(answer.id))
+        })
+    }
 }
 
 #[cfg(test)]

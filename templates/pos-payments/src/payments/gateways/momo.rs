@@ -25,7 +25,15 @@ use hmac::{Hmac, Mac};
 use serde_json::{json, Map, Value};
 use sha2::Sha256;
 
-use super::error::GatewayError;
+use super::{
+    error::GatewayError, notification_path, Attempt, Gateway, GatewayFuture, Handover, Inbound,
+    RefundCall, RemoteStatus, Verified, RETURN_PATH,
+};
+use crate::payments::{
+    model::{AttemptStatus, Provider},
+    now_unix,
+    settle::Notice,
+};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -761,6 +769,130 @@ fn rejection(code: i64, answer: &Map<String, Value>) -> GatewayError {
     GatewayError::rejected(code.to_string(), message)
 }
 
+// ---------------------------------------------------------------------------
+// The adapter
+// ---------------------------------------------------------------------------
+
+impl Gateway for MomoConfig {
+    fn provider(&self) -> Provider {
+        Provider::MoMo
+    }
+
+    fn name(&self) -> &'static str {
+        "MoMo"
+    }
+
+    /// Creates the payment at MoMo: its page, and the data of its QR code.
+    fn start<'a>(
+        &'a self,
+        http: &'a reqwest::Client,
+        attempt: &'a Attempt<'a>,
+    ) -> GatewayFuture<'a, Handover> {
+        Box::pin(async move {
+            let base = attempt.required_base_url()?;
+            let request = CreateRequest {
+                order_id: attempt.reference.to_owned(),
+                // One create per attempt: MoMo refuses a requestId it has
+                // seen, so this create cannot happen twice.
+                request_id: attempt.reference.to_owned(),
+                amount: attempt.amount,
+                order_info: format!("Thanh toán đơn {}", attempt.order_number),
+                redirect_url: format!("{base}{RETURN_PATH}/momo"),
+                ipn_url: format!("{base}{}", notification_path(Provider::MoMo)),
+                extra_data: String::new(),
+                request_type: RequestType::CaptureWallet,
+            };
+            let created = create_payment(http, self, &request).await?;
+            Ok(Handover {
+                redirect_url: Some(created.pay_url),
+                qr_data: created.qr_code_url,
+                ..Handover::default()
+            })
+        })
+    }
+
+    /// The IPN, signed JSON.
+    fn verify(&self, inbound: &Inbound<'_>, _now_unix: i64) -> Result<Verified, GatewayError> {
+        let ipn = verify_ipn(inbound.body, self)?;
+        if ipn.kind() == ResultKind::Pending {
+            // Not a result yet. Recorded under its transId, it would make the
+            // final result, which carries the same transId, look like a replay.
+            return Ok(Verified::Ignore(format!(
+                "MoMo reports payment {} still in progress (result code {})",
+                ipn.order_id, ipn.result_code
+            )));
+        }
+        let txn_id = if ipn.trans_id > 0 {
+            ipn.trans_id.to_string()
+        } else {
+            // A payment refused before MoMo made a transaction; a retry of this
+            // IPN repeats its responseTime, which is signed.
+            format!("{}@{}", ipn.order_id, ipn.response_time)
+        };
+        Ok(Verified::Apply(Notice {
+            provider: Provider::MoMo,
+            txn_id,
+            reference: Some(ipn.order_id.clone()),
+            amount: ipn.amount,
+            currency: "VND".into(),
+            succeeded: is_paid(ipn.result_code),
+            payload: String::from_utf8_lossy(inbound.body).into_owned(),
+        }))
+    }
+
+    /// MoMo's query. Its request id is our reference and the second it is
+    /// sent, so one attempt can be queried once a second.
+    fn query<'a>(
+        &'a self,
+        http: &'a reqwest::Client,
+        attempt: &'a Attempt<'a>,
+    ) -> GatewayFuture<'a, RemoteStatus> {
+        Box::pin(async move {
+            let request_id = format!("{}-{}", attempt.reference, now_unix());
+            let answer = query_status(http, self, attempt.reference, &request_id).await?;
+            let status = match answer.kind() {
+                ResultKind::Success | ResultKind::Authorized => AttemptStatus::Succeeded,
+                ResultKind::Pending => AttemptStatus::Pending,
+                ResultKind::Failed => AttemptStatus::Failed,
+            };
+            Ok(RemoteStatus {
+                status,
+                amount: answer.amount,
+                transaction_id: answer
+                    .trans_id
+                    .filter(|id| *id > 0)
+                    .map(|id| id.to_string()),
+                detail: result_code_meaning(answer.result_code).to_owned(),
+            })
+        })
+    }
+
+    fn refunds(&self) -> bool {
+        true
+    }
+
+    fn refund<'a>(
+        &'a self,
+        http: &'a reqwest::Client,
+        call: &'a RefundCall<'a>,
+    ) -> GatewayFuture<'a, Option<String>> {
+        Box::pin(async move {
+            let trans_id = call.transaction_id()?.parse().map_err(|_| {
+                GatewayError::Malformed("MoMo's transaction id is not a number".into())
+            })?;
+            let request = RefundRequest {
+                order_id: call.reference.to_owned(),
+                request_id: call.reference.to_owned(),
+                amount: call.amount,
+                trans_id,
+                description: call.description(),
+            };
+            let answer = self::refund(http, self, &request).await?;
+            Ok(answer.trans_id.map(|id| id.to_string()))
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
@@ -1377,5 +1509,49 @@ mod tests {
             refund(&client(), &config, &nothing).await,
             Err(GatewayError::Malformed(_))
         ));
+    }
+
+    // --- the adapter ---------------------------------------------------------
+
+    #[tokio::test]
+    async fn the_adapter_queries_the_payment_and_reads_its_status() {
+        let attempt = Attempt {
+            reference: "ORDER123",
+            amount: 50_000,
+            order_number: "DH000123",
+            created_at: "2024-01-01T05:00:00Z",
+            public_base_url: None,
+        };
+        let (config, mock) = mock_momo(
+            200,
+            json!({"orderId": "ORDER123", "resultCode": 0, "message": "Thành công.",
+                   "amount": 50000, "transId": 4088878653_i64}),
+        )
+        .await;
+        let status = config.query(&client(), &attempt).await.unwrap();
+        assert_eq!(
+            status,
+            RemoteStatus {
+                status: AttemptStatus::Succeeded,
+                amount: Some(50_000),
+                transaction_id: Some("4088878653".into()),
+                detail: "successful".into(),
+            }
+        );
+        let (path, sent) = sent_json(&mock);
+        assert_eq!(path, "/v2/gateway/api/query");
+        assert_eq!(sent["orderId"], "ORDER123");
+        let request_id = sent["requestId"].as_str().unwrap();
+        assert!(request_id.starts_with("ORDER123-"), "{request_id}");
+
+        let (config, _mock) = mock_momo(
+            200,
+            json!({"orderId": "ORDER123", "resultCode": 1006, "message": "Giao dịch bị từ chối"}),
+        )
+        .await;
+        let status = config.query(&client(), &attempt).await.unwrap();
+        assert_eq!(status.status, AttemptStatus::Failed);
+        assert_eq!(status.detail, "the customer declined");
+        assert_eq!(status.transaction_id, None);
     }
 }

@@ -30,8 +30,19 @@ use hmac::{Hmac, Mac};
 use serde_json::{Map, Value};
 use sha2::Sha512;
 
-use super::error::GatewayError;
-use crate::{clock::civil_from_days, search::strip_diacritics};
+use super::{
+    error::GatewayError, Attempt, Gateway, GatewayFuture, Handover, Inbound, RefundCall,
+    RemoteStatus, Verified, RETURN_PATH,
+};
+use crate::{
+    clock::{self, civil_from_days},
+    payments::{
+        model::{AttemptStatus, Provider},
+        now_unix,
+        settle::Notice,
+    },
+    search::strip_diacritics,
+};
 
 type HmacSha512 = Hmac<Sha512>;
 
@@ -973,6 +984,158 @@ fn checked_answer<'a>(
     Ok(move |key: &str| answer_field(answer, key))
 }
 
+// ---------------------------------------------------------------------------
+// The adapter
+// ---------------------------------------------------------------------------
+
+/// How long the customer has to pay on VNPay's page.
+const EXPIRE_MINUTES: u32 = 15;
+
+/// VNPay wants an IP address with every request: the customer's for a
+/// payment, our server's for a query or a refund. A payment is started by the
+/// till, not by the customer's device, and there is no address the app could
+/// know to be its own from outside, so it sends the loopback address, as
+/// VNPay's own demo code does.
+const IP_ADDR: &str = "127.0.0.1";
+
+/// The `vnp_CreateDate` of the payment of an attempt recorded at
+/// `created_at`, in Unix seconds. Its query and refunds send it back as
+/// `vnp_TransactionDate`.
+fn create_date(created_at: &str) -> i64 {
+    clock::unix_seconds(created_at).unwrap_or_else(now_unix)
+}
+
+impl Gateway for VnpayConfig {
+    fn provider(&self) -> Provider {
+        Provider::VnPay
+    }
+
+    fn name(&self) -> &'static str {
+        "VNPay"
+    }
+
+    /// A signed link to VNPay's payment page; VNPay is not called.
+    fn start<'a>(
+        &'a self,
+        _http: &'a reqwest::Client,
+        attempt: &'a Attempt<'a>,
+    ) -> GatewayFuture<'a, Handover> {
+        Box::pin(async move {
+            let request = PaymentRequest {
+                txn_ref: attempt.reference.to_owned(),
+                amount_vnd: attempt.amount,
+                order_info: plain_text(&format!("Thanh toan don {}", attempt.order_number), 255),
+                return_url: format!("{}{RETURN_PATH}/vnpay", attempt.required_base_url()?),
+                ip_addr: IP_ADDR.into(),
+                created_at_unix: create_date(attempt.created_at),
+                expire_minutes: EXPIRE_MINUTES,
+                locale: Locale::Vn,
+                bank_code: None,
+            };
+            Ok(Handover {
+                redirect_url: Some(payment_url(self, &request)?),
+                ..Handover::default()
+            })
+        })
+    }
+
+    /// The IPN, a signed query string.
+    fn verify(&self, inbound: &Inbound<'_>, _now_unix: i64) -> Result<Verified, GatewayError> {
+        let ipn = verify_return(inbound.query, &self.hash_secret)?;
+        let txn_id = match ipn
+            .transaction_no
+            .as_deref()
+            .filter(|number| *number != "0")
+        {
+            Some(number) => number.to_owned(),
+            // A payment that failed before VNPay made a transaction has no
+            // number; our reference and VNPay's date stand in for it.
+            None => format!(
+                "{}@{}",
+                ipn.txn_ref,
+                ipn.pay_date.as_deref().unwrap_or_default()
+            ),
+        };
+        Ok(Verified::Apply(Notice {
+            provider: Provider::VnPay,
+            txn_id,
+            reference: Some(ipn.txn_ref.clone()),
+            amount: ipn.amount_vnd,
+            currency: "VND".into(),
+            succeeded: ipn.is_success(),
+            payload: inbound.query.to_owned(),
+        }))
+    }
+
+    /// A querydr. Its request id is our reference and the second it is
+    /// sent, so one attempt can be queried once a second.
+    fn query<'a>(
+        &'a self,
+        http: &'a reqwest::Client,
+        attempt: &'a Attempt<'a>,
+    ) -> GatewayFuture<'a, RemoteStatus> {
+        Box::pin(async move {
+            let now = now_unix();
+            let request = QueryRequest {
+                request_id: format!("{}-{now}", attempt.reference),
+                txn_ref: attempt.reference.to_owned(),
+                order_info: plain_text(&format!("Truy van don {}", attempt.order_number), 255),
+                transaction_no: None,
+                transaction_date_unix: create_date(attempt.created_at),
+                ip_addr: IP_ADDR.into(),
+                now_unix: now,
+            };
+            let result = querydr(http, self, &request).await?;
+            let status = if result.is_paid() {
+                AttemptStatus::Succeeded
+            } else if result.transaction_status == "01" {
+                AttemptStatus::Pending
+            } else {
+                AttemptStatus::Failed
+            };
+            Ok(RemoteStatus {
+                status,
+                amount: Some(result.amount_vnd),
+                detail: transaction_status_meaning(&result.transaction_status).to_owned(),
+                transaction_id: Some(result.transaction_no)
+                    .filter(|no| !no.is_empty() && no != "0"),
+            })
+        })
+    }
+
+    fn refunds(&self) -> bool {
+        true
+    }
+
+    fn refund<'a>(
+        &'a self,
+        http: &'a reqwest::Client,
+        call: &'a RefundCall<'a>,
+    ) -> GatewayFuture<'a, Option<String>> {
+        Box::pin(async move {
+            let payment = &call.payment;
+            let request = RefundRequest {
+                request_id: call.reference.to_owned(),
+                refund_type: if call.amount == payment.amount {
+                    RefundType::Full
+                } else {
+                    RefundType::Partial
+                },
+                txn_ref: payment.reference.to_owned(),
+                amount_vnd: call.amount,
+                transaction_no: Some(call.transaction_id()?.to_owned()),
+                transaction_date_unix: create_date(payment.created_at),
+                create_by: plain_text(call.actor, 255),
+                ip_addr: IP_ADDR.into(),
+                order_info: plain_text(&call.description(), 255),
+                now_unix: now_unix(),
+            };
+            let answer = self::refund(http, self, &request).await?;
+            Ok(Some(answer.transaction_no).filter(|no| !no.is_empty()))
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
@@ -1773,5 +1936,57 @@ mod tests {
                 message: "Giao dich khong thanh cong tai VNPAY".into()
             })
         );
+    }
+
+    // --- the adapter ---------------------------------------------------------
+
+    /// The attempt of the querydr examples, recorded at [`CREATED_AT`].
+    fn attempt() -> Attempt<'static> {
+        Attempt {
+            reference: "ORDER123",
+            amount: 100_000,
+            order_number: "DH000123",
+            created_at: "2024-01-01T05:00:00Z",
+            public_base_url: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn the_adapter_queries_the_payment_on_the_date_it_was_created() {
+        let answer = signed_answer(querydr_answer(), &QUERYDR_ANSWER_FIELDS);
+        let (config, mock) = mock_vnpay(200, answer).await;
+
+        let status = config.query(&client(), &attempt()).await.unwrap();
+        assert_eq!(
+            status,
+            RemoteStatus {
+                status: AttemptStatus::Succeeded,
+                amount: Some(100_000),
+                transaction_id: Some("14226112".into()),
+                detail: "success".into(),
+            }
+        );
+
+        let seen = mock.seen.lock().unwrap();
+        let sent: Value = serde_json::from_slice(&seen[0].body).unwrap();
+        assert_eq!(sent["vnp_TxnRef"], "ORDER123");
+        assert_eq!(sent["vnp_TransactionDate"], format_gmt7(CREATED_AT));
+        assert_eq!(sent["vnp_OrderInfo"], "Truy van don DH000123");
+        let request_id = sent["vnp_RequestId"].as_str().unwrap();
+        assert!(request_id.starts_with("ORDER123-"), "{request_id}");
+    }
+
+    #[tokio::test]
+    async fn the_adapter_reads_a_payment_not_completed_as_pending() {
+        let mut answer = querydr_answer();
+        answer["vnp_TransactionStatus"] = "01".into();
+        answer["vnp_TransactionNo"] = "0".into();
+        let answer = signed_answer(answer, &QUERYDR_ANSWER_FIELDS);
+        let (config, _mock) = mock_vnpay(200, answer).await;
+
+        let status = config.query(&client(), &attempt()).await.unwrap();
+        assert_eq!(status.status, AttemptStatus::Pending);
+        assert_eq!(status.transaction_id, None);
+        assert_eq!(status.detail, "not completed");
     }
 }
