@@ -43,6 +43,12 @@ pub async fn connect(url: &str) -> anyhow::Result<AnyPool> {
                     for pragma in SQLITE_PRAGMAS {
                         conn.execute(pragma).await?;
                     }
+                } else if conn.backend_name() == Postgres::NAME {
+                    // PostgreSQL compiles queries it estimates as costly to
+                    // machine code first; for this app's reports that takes
+                    // longer than running them (1.2 s of a 1.8 s report over
+                    // a million orders), and checkout queries never need it.
+                    conn.execute("SET jit = off").await?;
                 }
                 Ok(())
             })

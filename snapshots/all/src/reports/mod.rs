@@ -138,6 +138,17 @@ impl ReportKind {
         }
     }
 
+    /// The columns whose totals are set against the previous period, for a
+    /// report that does not make its own headline figures.
+    fn compared_totals(self) -> &'static [&'static str] {
+        match self {
+            Self::PaymentMethods => &["amount", "refunds", "net"],
+            Self::Staff => &["orders", "sales"],
+            Self::Customers => &["new", "newSales", "returningSales"],
+            _ => &[],
+        }
+    }
+
     /// Which of the query's settings the report reads, for its form.
     pub fn uses(self) -> Uses {
         match self {
@@ -322,6 +333,29 @@ impl Figure {
     }
 }
 
+/// Headline figures from the totals of `keys` in two runs of one report.
+fn compare_totals(now: &Table, before: &Table, keys: &[&'static str]) -> Vec<Figure> {
+    let total = |table: &Table, key: &str| -> Option<i64> {
+        let index = table.columns.iter().position(|c| c.key == key)?;
+        match table.totals.as_ref()?.get(index)? {
+            table::Cell::Number(value) => Some(*value),
+            _ => None,
+        }
+    };
+    keys.iter()
+        .filter_map(|key| {
+            let column = now.columns.iter().find(|c| c.key == *key)?;
+            Some(Figure {
+                key: column.key,
+                label: column.label,
+                kind: column.kind,
+                value: total(now, key)?,
+                previous: total(before, key),
+            })
+        })
+        .collect()
+}
+
 /// One report, ready to be shown, answered as JSON or downloaded.
 #[derive(Debug, Clone)]
 pub struct Report {
@@ -343,7 +377,28 @@ pub struct Run<'a> {
 }
 
 impl Run<'_> {
+    /// The report, with its totals against the previous period of the same
+    /// length where the report has totals worth comparing.
     pub async fn report(&self, kind: ReportKind) -> Result<Report, AppError> {
+        let mut report = self.without_comparison(kind).await?;
+        let keys = kind.compared_totals();
+        if report.figures.is_empty() && !keys.is_empty() {
+            let before = Run {
+                db: self.db,
+                tz: self.tz,
+                t: self.t,
+                params: Params {
+                    period: self.params.period.previous(),
+                    ..self.params
+                },
+            };
+            let previous = before.without_comparison(kind).await?;
+            report.figures = compare_totals(&report.table, &previous.table, keys);
+        }
+        Ok(report)
+    }
+
+    async fn without_comparison(&self, kind: ReportKind) -> Result<Report, AppError> {
         match kind {
             ReportKind::Sales => sales::sales(self).await,
             ReportKind::Products => products::top(self).await,

@@ -257,6 +257,12 @@ async fn top_products_rank_by_units_revenue_or_margin() {
     assert_eq!(rows[1]["sku"], "CAKE");
     assert_eq!(rows[1]["quantity"], 2);
     assert_eq!(rows[1]["margin"], shop.cake_net - 2 * 60_000);
+    let units = &top["figures"][0];
+    assert_eq!(
+        (units["key"].as_str(), units["value"].as_i64()),
+        (Some("quantity"), Some(7))
+    );
+    assert_eq!(units["previous"], 0);
 
     let by_revenue = report(
         &shop.app,
@@ -281,6 +287,12 @@ async fn payment_methods_add_up_split_payments() {
     assert_eq!(cash["method"], "cash");
     assert_eq!(cash["payments"], 4, "the split sale paid twice");
     assert_eq!(cash["amount"], 160_000 + 90_000 + 110_000);
+    let taken = &methods["figures"][0];
+    assert_eq!(
+        (taken["key"].as_str(), taken["value"].as_i64()),
+        (Some("amount"), Some(360_000))
+    );
+    assert_eq!(taken["previous"], 0);
     assert_eq!(cash["refunds"], 110_000);
     assert_eq!(cash["net"], 250_000);
 }
@@ -315,6 +327,11 @@ async fn customers_are_new_once_then_returning() {
         "the walk-in sale is not a customer's"
     );
 
+    let new = &customers["figures"][0];
+    assert_eq!(
+        (new["key"].as_str(), new["value"].as_i64()),
+        (Some("new"), Some(1))
+    );
     let top = report(&shop.app, &format!("/api/reports/top-customers?{TWO_DAYS}")).await;
     assert_eq!(top["rows"][0]["customer"], "Chị Lan");
     assert_eq!(top["rows"][0]["orders"], 2);

@@ -5,12 +5,13 @@ use sqlx::Row;
 
 use super::{
     chart::{Chart, Series},
+    period::local_time,
     sql::{bind_spans, buckets_cte, SOLD},
     table::{share, Cell, Column, Kind, Table},
     text::ReportText,
     Report, ReportKind, Run,
 };
-use crate::{clock, web::format, AppError};
+use crate::{clock, AppError};
 
 /// Per day, week or month: customers who bought, those buying for the first
 /// time ever, and what each group spent.
@@ -59,7 +60,9 @@ pub async fn new_and_returning(run: &Run<'_>) -> Result<Report, AppError> {
             row.try_get::<i64, _>("returning_sales")?.into(),
         ]);
     }
-    table.total(t.total, &["newSales", "returningSales"]);
+    // Each customer is new once, so new customers add up; returning ones
+    // may come back in several buckets and do not.
+    table.total(t.total, &["new", "newSales", "returningSales"]);
     let chart = Chart {
         title: t.customers.to_owned(),
         labels: table.texts("period"),
@@ -111,7 +114,7 @@ pub async fn top(run: &Run<'_>) -> Result<Report, AppError> {
             phone.unwrap_or_default().into(),
             row.try_get::<i64, _>("orders")?.into(),
             row.try_get::<i64, _>("sales")?.into(),
-            format::local_time(last_at).into(),
+            local_time(&last_at, run.tz).into(),
         ]);
     }
     let chart = Chart {

@@ -183,6 +183,22 @@ pub fn stored(instant: Timestamp) -> String {
     clock::format_utc(std::time::Duration::from_secs(seconds))
 }
 
+/// A stored timestamp as the shop's local time, `27/11/2026 19:30`; text
+/// that is not a stored timestamp is shown as it is.
+pub fn local_time(utc: &str, tz: &TimeZone) -> String {
+    clock::unix_seconds(utc)
+        .and_then(|seconds| Timestamp::from_second(seconds).ok())
+        .map_or_else(
+            || utc.to_owned(),
+            |instant| {
+                instant
+                    .to_zoned(tz.clone())
+                    .strftime("%d/%m/%Y %H:%M")
+                    .to_string()
+            },
+        )
+}
+
 /// Today in the shop's time zone.
 pub fn today(tz: &TimeZone) -> Date {
     Timestamp::now().to_zoned(tz.clone()).date()
@@ -255,6 +271,15 @@ mod tests {
         assert_eq!(previous.to, date("2026-02-28"));
         assert_eq!(previous.days(), 31);
         assert_eq!(previous.from, date("2026-01-29"));
+    }
+
+    #[test]
+    fn local_times_follow_the_zone() {
+        assert_eq!(
+            local_time("2026-03-10T17:30:00.000Z", &saigon()),
+            "11/03/2026 00:30"
+        );
+        assert_eq!(local_time("soon", &saigon()), "soon");
     }
 
     #[test]

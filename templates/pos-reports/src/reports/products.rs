@@ -5,15 +5,52 @@ use sqlx::Row;
 
 use super::{
     chart::{Chart, Series},
+    period::Span,
     sql::SOLD,
     table::{share, Cell, Column, Kind, Table},
-    Report, ReportKind, Run, Sort,
+    Figure, Report, ReportKind, Run, Sort,
 };
 use crate::AppError;
 
-/// Top products over the period. Margin is revenue without tax less what the
-/// units cost: the cost kept on each line at the sale, or the variant's cost
-/// price for lines sold before costs were kept.
+/// Lines sold in `[$1, $2)` added up per product. A line's cost is the unit
+/// cost kept at the sale or, for lines sold before costs were kept, the
+/// variant's cost price, looked up only for those lines.
+fn by_product() -> String {
+    format!(
+        "SELECT ol.product_id, SUM(ol.quantity) AS quantity, SUM(ol.total) AS revenue, \
+                SUM(ol.total - ol.tax) AS net, \
+                SUM(ol.quantity * COALESCE(ol.unit_cost, \
+                    (SELECT v.cost_price FROM product_variants v WHERE v.id = ol.variant_id))) \
+                    AS cost \
+           FROM orders o JOIN order_lines ol ON ol.order_id = o.id \
+          WHERE o.paid_at >= $1 AND o.paid_at < $2 AND {SOLD} \
+          GROUP BY ol.product_id"
+    )
+}
+
+/// Units, revenue and margin of everything sold in `span`.
+async fn sold(run: &Run<'_>, span: &Span) -> Result<(i64, i64, i64), AppError> {
+    let row = sqlx::query(&format!(
+        "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) AS quantity, \
+                CAST(COALESCE(SUM(revenue), 0) AS BIGINT) AS revenue, \
+                CAST(COALESCE(SUM(net - cost), 0) AS BIGINT) AS margin \
+           FROM ({}) sold",
+        by_product()
+    ))
+    .bind(&span.start)
+    .bind(&span.end)
+    .fetch_one(run.db)
+    .await?;
+    Ok((
+        row.try_get("quantity")?,
+        row.try_get("revenue")?,
+        row.try_get("margin")?,
+    ))
+}
+
+/// Top products over the period, and the totals of all products (summed
+/// over every product before the limit, in the same pass) against the
+/// previous period. Margin is revenue without tax less what the units cost.
 pub async fn top(run: &Run<'_>) -> Result<Report, AppError> {
     let t = run.t;
     let params = run.params;
@@ -24,28 +61,33 @@ pub async fn top(run: &Run<'_>) -> Result<Report, AppError> {
         Sort::Margin => "margin DESC, revenue DESC",
     };
     let rows = sqlx::query(&format!(
-        "SELECT p.id, dv.sku, p.name, \
-                CAST(SUM(ol.quantity) AS BIGINT) AS quantity, \
-                CAST(SUM(ol.total) AS BIGINT) AS revenue, \
-                CAST(SUM(ol.total - ol.tax) AS BIGINT) AS net, \
-                CAST(SUM(ol.quantity * COALESCE(ol.unit_cost, v.cost_price)) AS BIGINT) AS cost, \
-                CAST(SUM(ol.total - ol.tax - ol.quantity * COALESCE(ol.unit_cost, v.cost_price)) \
-                     AS BIGINT) AS margin \
-           FROM orders o \
-           JOIN order_lines ol ON ol.order_id = o.id \
-           JOIN products p ON p.id = ol.product_id \
-           JOIN product_variants v ON v.id = ol.variant_id \
+        "SELECT s.product_id, dv.sku, p.name, \
+                CAST(s.quantity AS BIGINT) AS quantity, CAST(s.revenue AS BIGINT) AS revenue, \
+                CAST(s.net AS BIGINT) AS net, CAST(s.cost AS BIGINT) AS cost, \
+                CAST(s.net - s.cost AS BIGINT) AS margin, \
+                CAST(SUM(s.quantity) OVER () AS BIGINT) AS all_quantity, \
+                CAST(SUM(s.revenue) OVER () AS BIGINT) AS all_revenue, \
+                CAST(SUM(s.net - s.cost) OVER () AS BIGINT) AS all_margin \
+           FROM ({}) s \
+           JOIN products p ON p.id = s.product_id \
            JOIN product_variants dv ON dv.product_id = p.id AND dv.is_default = 1 \
-          WHERE o.paid_at >= $1 AND o.paid_at < $2 AND {SOLD} \
-          GROUP BY p.id, dv.sku, p.name \
-          ORDER BY {order_by}, p.id \
-          LIMIT $3"
+          ORDER BY {order_by}, s.product_id \
+          LIMIT $3",
+        by_product()
     ))
     .bind(&span.start)
     .bind(&span.end)
     .bind(params.limit)
     .fetch_all(run.db)
     .await?;
+    let now = match rows.first() {
+        Some(row) => (
+            row.try_get("all_quantity")?,
+            row.try_get("all_revenue")?,
+            row.try_get("all_margin")?,
+        ),
+        None => (0, 0, 0),
+    };
 
     let mut table = Table::new(vec![
         Column::text("sku", t.sku),
@@ -85,7 +127,20 @@ pub async fn top(run: &Run<'_>) -> Result<Report, AppError> {
         }],
         kind,
     };
-    Ok(run.report_of(ReportKind::Products, Vec::new(), chart, table))
+    let before = sold(run, &params.period.previous().span(run.tz)).await?;
+    let figure = |key, label, kind, value: fn(&(i64, i64, i64)) -> i64| Figure {
+        key,
+        label,
+        kind,
+        value: value(&now),
+        previous: Some(value(&before)),
+    };
+    let figures = vec![
+        figure("quantity", t.quantity, Kind::Count, |s| s.0),
+        figure("revenue", t.revenue, Kind::Money, |s| s.1),
+        figure("margin", t.margin, Kind::Money, |s| s.2),
+    ];
+    Ok(run.report_of(ReportKind::Products, figures, chart, table))
 }
 
 /// Active products that sold least in the period, none at all first, with

@@ -6,12 +6,12 @@ use sqlx::Row;
 
 use super::{
     chart::{Chart, Series},
-    period::start_of_day,
+    period::{local_time, start_of_day},
     sql::SOLD,
     table::{Cell, Column, Kind, Table},
     Report, ReportKind, Run,
 };
-use crate::{web::format, AppError};
+use crate::AppError;
 
 /// Units on hand and what they are worth at cost and at price, per warehouse.
 pub async fn valuation(run: &Run<'_>) -> Result<Report, AppError> {
@@ -186,7 +186,7 @@ pub async fn dead(run: &Run<'_>) -> Result<Report, AppError> {
             variant_name(row.try_get("name")?, row.try_get("variant")?).into(),
             row.try_get::<i64, _>("on_hand")?.into(),
             row.try_get::<i64, _>("at_cost")?.into(),
-            Cell::Text(last_sold.map_or_else(|| t.never.to_owned(), format::local_time)),
+            Cell::Text(last_sold.map_or_else(|| t.never.to_owned(), |at| local_time(&at, run.tz))),
         ]);
     }
     table.total(t.total, &["onHand", "atCost"]);
