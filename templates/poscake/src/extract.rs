@@ -54,6 +54,19 @@ where
     }
 }
 
+/// The `Idempotency-Key` header, if sent: a retried request with the same
+/// key gets the first answer instead of doing the work a second time.
+pub fn idempotency_key(headers: &HeaderMap) -> Result<Option<&str>, AppError> {
+    headers
+        .get("idempotency-key")
+        .map(|value| {
+            value
+                .to_str()
+                .map_err(|_| AppError::invalid("Idempotency-Key", Problem::VisibleAscii))
+        })
+        .transpose()
+}
+
 fn is_json(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)

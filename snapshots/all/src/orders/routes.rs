@@ -17,7 +17,7 @@ use super::{
 use crate::{
     api::ApiResponse,
     attribution::Attribution,
-    extract::{Json, Path, Query},
+    extract::{idempotency_key, Json, Path, Query},
     pagination::Pagination,
     validate::Problem,
     AppError, AppState,
@@ -40,14 +40,7 @@ async fn create(
     headers: HeaderMap,
     Json(request): Json<OrderRequest>,
 ) -> Result<(StatusCode, ApiResponse<Order>), AppError> {
-    let key = match headers.get("idempotency-key") {
-        Some(value) => Some(
-            value
-                .to_str()
-                .map_err(|_| AppError::invalid("Idempotency-Key", Problem::VisibleAscii))?,
-        ),
-        None => None,
-    };
+    let key = idempotency_key(&headers)?;
     let (order, placed) = checkout::place(&state.db, state.rules, &request, key, &by).await?;
     let status = match placed {
         Placed::Created => {

@@ -14,8 +14,7 @@ use super::{
 use crate::{
     api::ApiResponse,
     attribution::Attribution,
-    extract::{Json, Path},
-    validate::Problem,
+    extract::{idempotency_key, Json, Path},
     AppError, AppState,
 };
 
@@ -35,14 +34,7 @@ async fn create(
     headers: HeaderMap,
     Json(request): Json<RefundRequest>,
 ) -> Result<(StatusCode, ApiResponse<Refund>), AppError> {
-    let key = match headers.get("idempotency-key") {
-        Some(value) => Some(
-            value
-                .to_str()
-                .map_err(|_| AppError::invalid("Idempotency-Key", Problem::VisibleAscii))?,
-        ),
-        None => None,
-    };
+    let key = idempotency_key(&headers)?;
     let (refund, made) = super::refund(&state, order_id, &request, key, &by).await?;
     let status = match made {
         Made::New => StatusCode::CREATED,
