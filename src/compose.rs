@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use anyhow::{Result, bail};
-use heck::ToUpperCamelCase;
+use heck::{ToShoutySnakeCase, ToUpperCamelCase};
 use serde::Serialize;
 
 use crate::catalog::Catalog;
@@ -37,6 +37,24 @@ pub struct Context {
     /// Routes any signed-in person may call (with pos-auth).
     pub signed_in_routes: Vec<RoutePoint>,
     pub migrations: Vec<MigrationPoint>,
+    /// Events the skills emit (delivered with pos-notifications).
+    pub events: Vec<EventPoint>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EventPoint {
+    /// The skill that declares it.
+    pub skill: String,
+    /// The Rust constant, e.g. `ORDER_PAID` for `order.paid`.
+    pub constant: String,
+    /// Spaces that line up a comment after the constant with the others', as rustfmt does.
+    pub pad: String,
+    /// The role enum variants, e.g. `Manager`.
+    pub role_variants: Vec<String>,
+    /// The channel enum variants, e.g. `InApp`.
+    pub channel_variants: Vec<String>,
+    #[serde(flatten)]
+    pub event: skill::Event,
 }
 
 #[derive(Debug, Serialize)]
@@ -120,6 +138,7 @@ impl Context {
             public_routes: Vec::new(),
             signed_in_routes: Vec::new(),
             migrations: Vec::new(),
+            events: Vec::new(),
         };
         let mut dependencies = Dependencies::default();
         let mut dev_dependencies = Dependencies::default();
@@ -144,7 +163,18 @@ impl Context {
                     args: c.args.clone(),
                     run: c.run.clone(),
                 }));
-            context.env.extend(m.env.iter().cloned());
+            for var in &m.env {
+                // A variable several skills read (the app's public address) is declared
+                // alike by each and listed once.
+                match context.env.iter().find(|known| known.name == var.name) {
+                    None => context.env.push(var.clone()),
+                    Some(known) if known == var => {}
+                    Some(_) => bail!(
+                        "two skills declare the environment variable `{}` differently",
+                        var.name
+                    ),
+                }
+            }
             context.nav.extend(m.nav.iter().cloned());
             for permission in &m.permissions {
                 context.permissions.push(PermissionPoint {
@@ -167,6 +197,24 @@ impl Context {
             context
                 .signed_in_routes
                 .extend(parse_routes(&m.signed_in_routes)?);
+            context.events.extend(m.events.iter().map(|event| {
+                EventPoint {
+                    skill: m.name.clone(),
+                    constant: event.name.replace('.', "_").to_shouty_snake_case(),
+                    pad: String::new(),
+                    role_variants: event
+                        .roles
+                        .iter()
+                        .map(|role| role.to_lowercase().to_upper_camel_case())
+                        .collect(),
+                    channel_variants: event
+                        .channels
+                        .iter()
+                        .map(|channel| channel.to_upper_camel_case())
+                        .collect(),
+                    event: event.clone(),
+                }
+            }));
             for (name, spec) in &m.dependencies {
                 dependencies.add(&m.name, name, spec)?;
             }
@@ -200,6 +248,11 @@ impl Context {
         unique("command", context.commands.iter().map(|c| &c.name))?;
         unique("environment variable", context.env.iter().map(|e| &e.name))?;
         unique("permission", context.permissions.iter().map(|p| &p.name))?;
+        unique("event", context.events.iter().map(|e| &e.event.name))?;
+        let widest = context.events.iter().map(|e| e.constant.len()).max();
+        for event in &mut context.events {
+            event.pad = " ".repeat(widest.unwrap_or_default() - event.constant.len());
+        }
         let routes: Vec<String> = context
             .permissions
             .iter()

@@ -58,6 +58,9 @@ pub struct Manifest {
     /// Routes any signed-in person may call, whatever their role.
     #[serde(default)]
     pub signed_in_routes: Vec<String>,
+    /// Events the skill's code emits, delivered when the app has pos-notifications.
+    #[serde(default)]
+    pub events: Vec<Event>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -89,7 +92,7 @@ pub struct Command {
     pub run: String,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnvVar {
     pub name: String,
@@ -126,6 +129,48 @@ pub struct Permission {
     #[serde(default)]
     pub routes: Vec<String>,
 }
+
+/// Something that happened which people may want to hear about, with the text they receive.
+///
+/// `title` and `body` (and their Vietnamese `_vi` forms) may name fields of the event in
+/// braces, e.g. `Order {order} was paid`; the app fills them in when it sends.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    /// Dotted lowercase, e.g. `order.paid`.
+    pub name: String,
+    pub description: String,
+    pub description_vi: String,
+    /// `roles` (everyone holding one of `roles`) or `user` (the one person the event names).
+    #[serde(default = "default_audience")]
+    pub audience: String,
+    /// Who hears about it unless they opt out (for the `roles` audience).
+    #[serde(default)]
+    pub roles: Vec<String>,
+    /// The channels used unless a person chooses otherwise.
+    pub channels: Vec<String>,
+    /// Whether a person may turn the event off (a password reset cannot be).
+    #[serde(default = "default_true")]
+    pub optional: bool,
+    pub title: String,
+    pub title_vi: String,
+    pub body: String,
+    pub body_vi: String,
+}
+
+fn default_audience() -> String {
+    "roles".to_string()
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// The audiences an event may have.
+pub const AUDIENCES: [&str; 2] = ["roles", "user"];
+
+/// The channels notifications travel by.
+pub const CHANNELS: [&str; 4] = ["in_app", "email", "sms", "push"];
 
 /// The roles pos-auth knows, from most to least trusted.
 pub const ROLES: [&str; 4] = ["ADMIN", "MANAGER", "STAFF", "CASHIER"];
@@ -238,6 +283,9 @@ impl Manifest {
         {
             parse_route(route)?;
         }
+        for event in &self.events {
+            event.validate()?;
+        }
         for name in &self.migrations {
             if name.is_empty()
                 || !name
@@ -260,6 +308,83 @@ impl Manifest {
     pub fn migration_template(name: &str, backend: &str) -> RelPath {
         RelPath::new(&format!("migrations/{backend}/{name}.sql")).expect("valid migration path")
     }
+}
+
+impl Event {
+    fn validate(&self) -> Result<()> {
+        let name = &self.name;
+        let dotted = name.contains('.')
+            && name.split('.').all(|part| {
+                !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+            });
+        if !dotted {
+            bail!("event `{name}` must be dotted lowercase, e.g. `order.paid`");
+        }
+        if !AUDIENCES.contains(&self.audience.as_str()) {
+            bail!(
+                "event `{name}` has the unknown audience `{}` (use one of {})",
+                self.audience,
+                AUDIENCES.join(", ")
+            );
+        }
+        if self.audience == "roles" && self.roles.is_empty() {
+            bail!("event `{name}` is for roles but names none");
+        }
+        for role in &self.roles {
+            if !ROLES.contains(&role.as_str()) {
+                bail!(
+                    "event `{name}` names the unknown role `{role}` (roles are {})",
+                    ROLES.join(", ")
+                );
+            }
+        }
+        if self.channels.is_empty() {
+            bail!("event `{name}` must name at least one channel");
+        }
+        for channel in &self.channels {
+            if !CHANNELS.contains(&channel.as_str()) {
+                bail!(
+                    "event `{name}` names the unknown channel `{channel}` (channels are {})",
+                    CHANNELS.join(", ")
+                );
+            }
+        }
+        // The texts are written into Rust string literals in the generated app.
+        for text in [
+            &self.description,
+            &self.description_vi,
+            &self.title,
+            &self.title_vi,
+            &self.body,
+            &self.body_vi,
+        ] {
+            if text.trim().is_empty() || text.contains(['"', '\\', '\n']) {
+                bail!(
+                    "the texts of event `{name}` must not be empty or contain quotes, backslashes or newlines"
+                );
+            }
+            check_placeholders(name, text)?;
+        }
+        Ok(())
+    }
+}
+
+/// Checks that every `{` in an event text opens a `{field}` with a snake_case name.
+fn check_placeholders(event: &str, text: &str) -> Result<()> {
+    let mut rest = text;
+    while let Some(open) = rest.find(['{', '}']) {
+        let after = &rest[open + 1..];
+        let field = after.split_once('}').map(|(field, _)| field);
+        match field {
+            Some(field) if rest[open..].starts_with('{') && check_ident("", field).is_ok() => {
+                rest = &after[field.len() + 1..];
+            }
+            _ => bail!(
+                "event `{event}` has a stray brace in `{text}` (fields are written `{{name}}`)"
+            ),
+        }
+    }
+    Ok(())
 }
 
 /// The full name for a possibly short one: `payments` → `pos-payments`.
@@ -363,6 +488,72 @@ mod tests {
         ] {
             let err = format!("{:#}", Manifest::parse(body, "a.toml").unwrap_err());
             assert!(err.starts_with("a.toml: invalid skill manifest: "), "{err}");
+        }
+    }
+
+    /// An event section with `changes` applied to a valid one.
+    fn event(changes: &[(&str, &str)]) -> String {
+        let mut fields = vec![
+            ("name", "\"stock.low\""),
+            ("description", "\"Stock is low\""),
+            ("description_vi", "\"Sắp hết hàng\""),
+            ("roles", "[\"MANAGER\"]"),
+            ("channels", "[\"in_app\", \"email\"]"),
+            ("title", "\"Low: {product}\""),
+            ("title_vi", "\"Sắp hết: {product}\""),
+            ("body", "\"{product} is at {on_hand}.\""),
+            ("body_vi", "\"{product} còn {on_hand}.\""),
+        ];
+        for (key, value) in changes {
+            match fields.iter_mut().find(|(k, _)| k == key) {
+                Some(field) => field.1 = value,
+                None => fields.push((key, value)),
+            }
+        }
+        let lines: Vec<String> = fields.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+        format!(
+            "name = \"pos-x\"\nsummary = \"x\"\n[[events]]\n{}",
+            lines.join("\n")
+        )
+    }
+
+    #[test]
+    fn events_parse_with_their_defaults() {
+        let m = Manifest::parse(&event(&[]), "a.toml").unwrap();
+        let event = &m.events[0];
+        assert_eq!(event.audience, "roles");
+        assert!(event.optional);
+        let m = Manifest::parse(&event_for_one_person(), "a.toml").unwrap();
+        assert_eq!(m.events[0].audience, "user");
+    }
+
+    fn event_for_one_person() -> String {
+        event(&[
+            ("audience", "\"user\""),
+            ("roles", "[]"),
+            ("optional", "false"),
+        ])
+    }
+
+    #[test]
+    fn invalid_events_are_refused_with_the_reason() {
+        for (changes, reason) in [
+            (vec![("name", "\"stocklow\"")], "must be dotted lowercase"),
+            (vec![("channels", "[\"fax\"]")], "unknown channel `fax`"),
+            (vec![("channels", "[]")], "at least one channel"),
+            (vec![("roles", "[\"OWNER\"]")], "unknown role `OWNER`"),
+            (vec![("roles", "[]")], "is for roles but names none"),
+            (vec![("audience", "\"everyone\"")], "unknown audience"),
+            (vec![("title", "\"Low {product\"")], "stray brace"),
+            (vec![("body_vi", "\"còn {}\"")], "stray brace"),
+            (vec![("body", "\"a } b\"")], "stray brace"),
+            (vec![("title", "\"\"")], "must not be empty"),
+        ] {
+            let err = format!(
+                "{:#}",
+                Manifest::parse(&event(&changes), "a.toml").unwrap_err()
+            );
+            assert!(err.contains(reason), "{changes:?}: {err}");
         }
     }
 

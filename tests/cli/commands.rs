@@ -381,6 +381,77 @@ fn access_rules_are_checked_across_skills() {
     }
 }
 
+/// A skill from `--skills-dir` declares an event of its own: pos-notifications delivers it
+/// with the built-in ones, and two skills may not declare the same event.
+#[test]
+fn a_skill_declares_events_for_notifications() {
+    let event = |name: &str| {
+        format!(
+            "name = \"pos-x\"\nsummary = \"x\"\n[[events]]\nname = \"{name}\"\n\
+             description = \"A delivery came\"\ndescription_vi = \"Có hàng về\"\n\
+             roles = [\"STAFF\"]\nchannels = [\"in_app\"]\ntitle = \"Delivery {{supplier}}\"\n\
+             title_vi = \"Hàng về {{supplier}}\"\nbody = \"From {{supplier}}.\"\n\
+             body_vi = \"Từ {{supplier}}.\"\n"
+        )
+    };
+    let args = ["new", "shop", "--yes", "--skills", "notifications,pos-x"];
+    let s = Scratch::new();
+    let skills = s.path().join("more/skills");
+    std::fs::create_dir_all(&skills).unwrap();
+    std::fs::write(skills.join("pos-x.toml"), event("delivery.arrived")).unwrap();
+    poscake(s.path(), &[&args[..], &["--skills-dir", "more"]].concat()).ok();
+    let events = std::fs::read_to_string(s.project().join("src/notifications/events.rs")).unwrap();
+    assert!(
+        events.contains("pub const DELIVERY_ARRIVED: &Event = &Event {"),
+        "{events}"
+    );
+    assert!(events.contains("DELIVERY_ARRIVED, // pos-x"), "{events}");
+
+    let s = Scratch::new();
+    let skills = s.path().join("more/skills");
+    std::fs::create_dir_all(&skills).unwrap();
+    std::fs::write(skills.join("pos-x.toml"), event("stock.low")).unwrap();
+    let run = poscake(s.path(), &[&args[..], &["--skills-dir", "more"]].concat());
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("two skills contribute the event `stock.low`"),
+        "{}",
+        run.stderr
+    );
+    assert!(!s.project().exists());
+}
+
+/// A variable several skills read is declared alike by each and listed once; declared
+/// differently, it is refused.
+#[test]
+fn skills_share_an_environment_variable_only_when_they_agree() {
+    let s = Scratch::new();
+    poscake(
+        s.path(),
+        &["new", "shop", "--yes", "--skills", "payments,notifications"],
+    )
+    .ok();
+    let example = std::fs::read_to_string(s.project().join(".env.example")).unwrap();
+    assert_eq!(example.matches("PUBLIC_BASE_URL=").count(), 1, "{example}");
+
+    let s = Scratch::new();
+    let skills = s.path().join("more/skills");
+    std::fs::create_dir_all(&skills).unwrap();
+    let manifest = "name = \"pos-x\"\nsummary = \"x\"\n[[env]]\nname = \"PUBLIC_BASE_URL\"\n\
+                    description = \"Somewhere else\"\n";
+    std::fs::write(skills.join("pos-x.toml"), manifest).unwrap();
+    let args = ["new", "shop", "--yes", "--skills", "payments,pos-x"];
+    let run = poscake(s.path(), &[&args[..], &["--skills-dir", "more"]].concat());
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("two skills declare the environment variable `PUBLIC_BASE_URL` differently"),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn a_module_can_give_way_to_a_skill() {
     let s = Scratch::new();

@@ -51,6 +51,9 @@ fn check_app(name: &str, skills: &str) {
     );
     cargo(&project, &["build"], None);
     serves_on_sqlite(&project, name);
+    if project.join("src/notifications").is_dir() {
+        notifies_by_email_and_live(&project, name);
+    }
     cargo(&project, &["test"], None);
     if let Some(url) = std::env::var("POSCAKE_TEST_POSTGRES_URL")
         .ok()
@@ -133,6 +136,256 @@ fn serves_on_sqlite(project: &Path, name: &str) {
     }
 }
 
+/// With pos-notifications: a manager watching the live feed takes the demo rice down to its
+/// low-stock threshold, and the alert arrives both on the feed and, sent by the app's worker,
+/// as an email at an SMTP server on loopback. With `POSCAKE_BROWSER_TESTS=1` it is then seen
+/// in the bell of a real browser page too, and emailed again.
+fn notifies_by_email_and_live(project: &Path, name: &str) {
+    let binary = apps_dir().join("target/debug").join(name);
+    let (email, password) = ("quan.ly@shop.vn", "manager password 1");
+    create_account(&binary, project, email, "MANAGER", password);
+    let smtp = SmtpSink::start();
+    let port = free_port();
+    let mut server = Command::new(&binary)
+        .arg("serve")
+        .current_dir(project)
+        .env("PORT", port.to_string())
+        .env("SMTP_URL", format!("smtp://127.0.0.1:{}", smtp.port))
+        .env("MAIL_FROM", "Cửa hàng <pos@shop.vn>")
+        .env_remove("DATABASE_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|err| panic!("cannot start {}: {err}", binary.display()));
+    let outcome = std::panic::catch_unwind(|| {
+        wait_for_health(port, name);
+        let cookie = sign_in(port, email, password);
+        let mut feed = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        feed.set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        write!(
+            feed,
+            "GET /api/notifications/stream HTTP/1.1\r\nHost: localhost\r\nCookie: {cookie}\r\n\r\n"
+        )
+        .unwrap();
+        // The stream's headers arrive before anything happens.
+        let mut seen = read_until(&mut feed, "text/event-stream");
+        let adjusted = http_request(
+            port,
+            "POST",
+            "/api/inventory/adjustments",
+            &cookie,
+            r#"{"productId": RICE, "quantity": -10, "reason": "damaged"}"#
+                .replace("RICE", &product_id(port, &cookie, "MK-GAO-ST25-5"))
+                .as_str(),
+        );
+        assert!(adjusted.starts_with("HTTP/1.1 201"), "{adjusted}");
+        seen.push_str(&read_until(&mut feed, "event: notification"));
+        assert!(seen.contains("Sắp hết hàng: Gạo ST25 túi 5kg"), "{seen}");
+        let mail = smtp.next_message(Duration::from_secs(20));
+        assert_low_rice_email(&mail, email);
+        if let Some(result) = browser_bell(port, email, password) {
+            result.unwrap_or_else(|failure| panic!("the bell failed in the browser:\n{failure}"));
+            assert_low_rice_email(&smtp.next_message(Duration::from_secs(20)), email);
+        }
+    });
+    server.kill().unwrap();
+    server.wait().unwrap();
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+fn assert_low_rice_email(raw: &[u8], to: &str) {
+    let message = mail_parser::MessageParser::default()
+        .parse(raw)
+        .expect("a parsable email");
+    assert_eq!(message.subject(), Some("Sắp hết hàng: Gạo ST25 túi 5kg"));
+    let recipient = message
+        .to()
+        .and_then(|to| to.first())
+        .and_then(|a| a.address());
+    assert_eq!(recipient, Some(to));
+    let body = message.body_text(0).unwrap_or_default();
+    assert!(body.contains("MK-GAO-ST25-5"), "{body}");
+}
+
+/// Runs `tests/browser/bell.mjs` when browser tests are asked for: signed in, the person
+/// restocks the rice and takes it down again, and the page's bell and toast show the alert.
+fn browser_bell(port: u16, email: &str, password: &str) -> Option<Result<(), String>> {
+    if std::env::var("POSCAKE_BROWSER_TESTS").ok().as_deref() != Some("1") {
+        return None;
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/bell.mjs");
+    let output = Command::new("node")
+        .arg(&script)
+        .arg(format!("http://127.0.0.1:{port}"))
+        .env("POS_EMAIL", email)
+        .env("POS_PASSWORD", password)
+        .output()
+        .expect("node runs (POSCAKE_BROWSER_TESTS=1 needs Node.js and Chromium)");
+    Some(if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ))
+    })
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn wait_for_health(port: u16, name: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while http_get(port, "/health").is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "{name} did not answer on port {port} within 30 s"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Signs in through the API and returns the `session=…` cookie.
+fn sign_in(port: u16, email: &str, password: &str) -> String {
+    let body = serde_json::json!({"email": email, "password": password}).to_string();
+    let response = http_request(port, "POST", "/api/auth/login", "", &body);
+    response
+        .lines()
+        .filter_map(|line| line.split_once(':'))
+        .filter(|(name, _)| name.eq_ignore_ascii_case("set-cookie"))
+        .find_map(|(_, value)| value.trim().strip_prefix("session="))
+        .map(|value| format!("session={}", value.split(';').next().unwrap()))
+        .unwrap_or_else(|| panic!("no session cookie from signing in:\n{response}"))
+}
+
+/// The id of the product with `sku`, as a string.
+fn product_id(port: u16, cookie: &str, sku: &str) -> String {
+    let response = http_request(
+        port,
+        "GET",
+        &format!("/api/products?search={sku}"),
+        cookie,
+        "",
+    );
+    let body = response.split("\r\n\r\n").nth(1).unwrap_or_default();
+    let listed: serde_json::Value = serde_json::from_str(body)
+        .unwrap_or_else(|err| panic!("products did not come as JSON ({err}):\n{response}"));
+    listed["data"][0]["id"].to_string()
+}
+
+/// One request with a JSON body and a cookie, answered in full.
+fn http_request(port: u16, method: &str, path: &str, cookie: &str, body: &str) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\
+         Cookie: {cookie}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+/// Reads from `stream` until what was read contains `wanted`, and returns it all.
+fn read_until(stream: &mut TcpStream, wanted: &str) -> String {
+    let mut seen = Vec::new();
+    let mut buffer = [0; 4096];
+    while !String::from_utf8_lossy(&seen).contains(wanted) {
+        let read = stream
+            .read(&mut buffer)
+            .unwrap_or_else(|err| panic!("waiting for `{wanted}`: {err}"));
+        assert!(read > 0, "the stream ended before `{wanted}`");
+        seen.extend_from_slice(&buffer[..read]);
+    }
+    String::from_utf8_lossy(&seen).into_owned()
+}
+
+/// An SMTP server on loopback that accepts every message and hands each over whole. It
+/// speaks just enough of the protocol for a client without TLS or authentication.
+struct SmtpSink {
+    port: u16,
+    messages: std::sync::mpsc::Receiver<Vec<u8>>,
+}
+
+impl SmtpSink {
+    fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let (sender, messages) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for connection in listener.incoming().flatten() {
+                let sender = sender.clone();
+                std::thread::spawn(move || {
+                    // A client that hangs up early only ends its own conversation.
+                    let _ = Self::converse(connection, &sender);
+                });
+            }
+        });
+        Self { port, messages }
+    }
+
+    fn converse(
+        connection: TcpStream,
+        sender: &std::sync::mpsc::Sender<Vec<u8>>,
+    ) -> std::io::Result<()> {
+        use std::io::BufRead;
+        let mut reader = std::io::BufReader::new(connection.try_clone()?);
+        let mut writer = connection;
+        writer.write_all(b"220 sink ESMTP\r\n")?;
+        let mut line = String::new();
+        loop {
+            line.clear();
+            if reader.read_line(&mut line)? == 0 {
+                return Ok(());
+            }
+            let command = line.trim_end().to_ascii_uppercase();
+            if command.starts_with("EHLO") {
+                writer.write_all(b"250-sink\r\n250 8BITMIME\r\n")?;
+            } else if command == "DATA" {
+                writer.write_all(b"354 go on\r\n")?;
+                let mut message = Vec::new();
+                loop {
+                    let mut data = Vec::new();
+                    reader.read_until(b'\n', &mut data)?;
+                    if data.is_empty() || data == b".\r\n" {
+                        break;
+                    }
+                    // Undo dot-stuffing.
+                    let data = data.strip_prefix(b".").unwrap_or(&data);
+                    message.extend_from_slice(data);
+                }
+                let _ = sender.send(message);
+                writer.write_all(b"250 queued\r\n")?;
+            } else if command == "QUIT" {
+                writer.write_all(b"221 bye\r\n")?;
+                return Ok(());
+            } else {
+                writer.write_all(b"250 ok\r\n")?;
+            }
+        }
+    }
+
+    fn next_message(&self, within: Duration) -> Vec<u8> {
+        self.messages
+            .recv_timeout(within)
+            .expect("an email at the SMTP server")
+    }
+}
+
 /// Bank-transfer settings for apps with pos-payments; the browser test signs its
 /// simulated webhook with the same key.
 const SEPAY: [(&str, &str); 3] = [
@@ -145,8 +398,13 @@ const SEPAY: [(&str, &str); 3] = [
 /// returns its email and password.
 fn create_cashier(binary: &Path, project: &Path) -> (String, String) {
     let (email, password) = ("thu.ngan@shop.vn", "cashier password 1");
+    create_account(binary, project, email, "CASHIER", password);
+    (email.to_owned(), password.to_owned())
+}
+
+fn create_account(binary: &Path, project: &Path, email: &str, role: &str, password: &str) {
     let created = Command::new(binary)
-        .args(["user", "create", "--email", email, "--role", "CASHIER"])
+        .args(["user", "create", "--email", email, "--role", role])
         .env("USER_PASSWORD", password)
         .current_dir(project)
         .env_remove("DATABASE_URL")
@@ -157,7 +415,6 @@ fn create_cashier(binary: &Path, project: &Path) -> (String, String) {
         "`user create` failed:\n{}",
         String::from_utf8_lossy(&created.stderr)
     );
-    (email.to_owned(), password.to_owned())
 }
 
 /// Runs `tests/browser/checkout.mjs` against the app when browser tests are asked for

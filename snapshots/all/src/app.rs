@@ -14,6 +14,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::auth::AuthSettings;
+use crate::notifications::Notifications;
 use crate::payments::{shifts::ShiftRules, Gateways};
 use crate::reports::ReportSettings;
 use crate::{
@@ -26,6 +27,7 @@ use crate::{
 
 use crate::auth;
 use crate::geo;
+use crate::notifications;
 use crate::payments;
 use crate::reports;
 
@@ -40,6 +42,8 @@ pub struct AppState {
     pub shop_name: String,
     /// Session lifetimes and cookie flags.
     pub auth: AuthSettings,
+    /// The notification providers, retry settings and the live feed.
+    pub notifications: Notifications,
     /// The payment gateways configured, each with its keys.
     pub payments: Gateways,
     /// How far a shift's counted cash may differ before a manager approves.
@@ -58,6 +62,7 @@ impl AppState {
             metrics: Metrics::default(),
             shop_name: DEFAULT_SHOP_NAME.to_owned(),
             auth: AuthSettings::default(),
+            notifications: Notifications::default(),
             payments: Gateways::default(),
             shifts: ShiftRules::default(),
             reports: ReportSettings::default(),
@@ -75,6 +80,14 @@ impl AppState {
     /// The same state with these session settings.
     pub fn with_auth(self, auth: AuthSettings) -> Self {
         Self { auth, ..self }
+    }
+
+    /// The same state sending notifications this way.
+    pub fn with_notifications(self, notifications: Notifications) -> Self {
+        Self {
+            notifications,
+            ..self
+        }
     }
 
     /// The same state taking payments through these gateways.
@@ -112,6 +125,7 @@ pub fn app(state: AppState) -> Router {
         .merge(web::router())
         .merge(auth::router())
         .merge(geo::router())
+        .merge(notifications::router())
         .merge(payments::router())
         .merge(reports::router())
         .fallback(web::not_found)
@@ -162,10 +176,16 @@ async fn security_headers(mut response: Response) -> Response {
 
 /// Serves the app until Ctrl-C or SIGTERM, then lets in-flight requests finish.
 pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
-    // The peer address feeds the sign-in rate limit and the audit log.
+    // Open notification streams never end by themselves: closing the hub
+    // ends them (and stops the worker) so the server can finish.
+    let hub = state.notifications.hub.clone();
+    let shutdown = async move {
+        shutdown_signal().await;
+        hub.close();
+    };
     let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(shutdown)
         .await
 }
 

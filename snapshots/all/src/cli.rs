@@ -93,13 +93,27 @@ async fn serve(config: &Config) -> anyhow::Result<()> {
     let gateways = crate::payments::Gateways::from_env();
     gateways.log_summary();
     let reports = crate::reports::ReportSettings::from_env()?;
+    let notifications = crate::notifications::Notifications {
+        channels: crate::notifications::Channels::from_env()?,
+        settings: crate::notifications::Settings::from_env()?,
+        hub: crate::notifications::Hub::for_database(config.database_url()).await?,
+    };
+    notifications.channels.log_summary();
+    let worker = crate::notifications::worker::Worker::new(pool.clone(), notifications.clone());
+    let worker = tokio::spawn(worker.run());
     let state = AppState::new(pool.clone(), config.sales_rules())
         .with_shop_name(config.shop_name.clone())
         .with_auth(config.auth.settings())
         .with_payments(gateways)
         .with_shift_rules(crate::payments::shifts::ShiftRules::from_env())
-        .with_reports(reports);
+        .with_reports(reports)
+        .with_notifications(notifications);
     app::serve(listener, state).await?;
+    // The worker stops after the round it is in; a delivery it was sending
+    // when killed would be claimed again once its lease lapses.
+    if let Err(err) = worker.await {
+        tracing::error!(error = %err, "the notification worker panicked");
+    }
     pool.close().await;
     Ok(())
 }

@@ -20,6 +20,7 @@ pub mod health;
 pub mod inventory;
 pub mod metrics;
 pub mod money;
+pub mod notifications;
 pub mod orders;
 pub mod pagination;
 pub mod pancake;

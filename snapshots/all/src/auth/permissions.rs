@@ -82,6 +82,8 @@ pub enum Permission {
     AuditRead,
     /// Look up provinces, districts and communes.
     GeoRead,
+    /// See every delivery of every notification and send a failed one again.
+    NotificationsManage,
     /// Start gateway payments and follow them at the till.
     PaymentsTake,
     /// Review gateway notifications flagged for a manager.
@@ -101,7 +103,7 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 22] = [
+    pub const ALL: [Permission; 23] = [
         Permission::CatalogRead,
         Permission::CatalogWrite,
         Permission::CustomersRead,
@@ -116,6 +118,7 @@ impl Permission {
         Permission::TokensManage,
         Permission::AuditRead,
         Permission::GeoRead,
+        Permission::NotificationsManage,
         Permission::PaymentsTake,
         Permission::PaymentsReview,
         Permission::RefundsCreate,
@@ -143,6 +146,7 @@ impl Permission {
             Self::TokensManage => "tokens.manage",
             Self::AuditRead => "audit.read",
             Self::GeoRead => "geo.read",
+            Self::NotificationsManage => "notifications.manage",
             Self::PaymentsTake => "payments.take",
             Self::PaymentsReview => "payments.review",
             Self::RefundsCreate => "refunds.create",
@@ -170,6 +174,7 @@ impl Permission {
             Self::TokensManage => "Create and revoke API tokens",
             Self::AuditRead => "Read the security audit log",
             Self::GeoRead => "Look up provinces, districts and communes",
+            Self::NotificationsManage => "See every delivery of every notification and send a failed one again",
             Self::PaymentsTake => "Start gateway payments and follow them at the till",
             Self::PaymentsReview => "Review gateway notifications flagged for a manager",
             Self::RefundsCreate => "Refund a sale, in full or by line, and put the returned goods back in stock",
@@ -198,6 +203,7 @@ impl Permission {
             Self::TokensManage => &[],
             Self::AuditRead => &[],
             Self::GeoRead => &[Role::Manager, Role::Staff, Role::Cashier],
+            Self::NotificationsManage => &[],
             Self::PaymentsTake => &[Role::Manager, Role::Staff, Role::Cashier],
             Self::PaymentsReview => &[Role::Manager],
             Self::RefundsCreate => &[Role::Manager],
@@ -254,6 +260,9 @@ pub const ROUTES: &[RouteRule] = &[
     rule("POST", "/api/auth/login", Access::Public),
     rule("POST", "/api/auth/login/two-factor", Access::Public),
     rule("POST", "/api/auth/password-reset", Access::Public),
+    rule("GET", "/forgot-password", Access::Public),
+    rule("POST", "/forgot-password", Access::Public),
+    rule("POST", "/api/auth/password-reset/request", Access::Public),
     rule("POST", "/api/payments/webhooks/sepay", Access::Public),
     rule("GET", "/api/payments/ipn/vnpay", Access::Public),
     rule("POST", "/api/payments/ipn/momo", Access::Public),
@@ -271,6 +280,23 @@ pub const ROUTES: &[RouteRule] = &[
     rule("POST", "/api/auth/two-factor/setup", Access::SignedIn),
     rule("POST", "/api/auth/two-factor/enable", Access::SignedIn),
     rule("POST", "/api/auth/two-factor/disable", Access::SignedIn),
+    rule("GET", "/notifications", Access::SignedIn),
+    rule("POST", "/notifications/read", Access::SignedIn),
+    rule("GET", "/account/notifications", Access::SignedIn),
+    rule("POST", "/account/notifications", Access::SignedIn),
+    rule("GET", "/api/notifications", Access::SignedIn),
+    rule("GET", "/api/notifications/unread", Access::SignedIn),
+    rule("GET", "/api/notifications/stream", Access::SignedIn),
+    rule("POST", "/api/notifications/{id}/read", Access::SignedIn),
+    rule("POST", "/api/notifications/read", Access::SignedIn),
+    rule("GET", "/api/notifications/preferences", Access::SignedIn),
+    rule("PUT", "/api/notifications/preferences", Access::SignedIn),
+    rule("POST", "/api/notifications/devices", Access::SignedIn),
+    rule(
+        "DELETE",
+        "/api/notifications/devices/{id}",
+        Access::SignedIn,
+    ),
     rule(
         "GET",
         "/api/products",
@@ -632,6 +658,26 @@ pub const ROUTES: &[RouteRule] = &[
         "GET",
         "/api/geo/communes",
         Access::Requires(Permission::GeoRead),
+    ),
+    rule(
+        "GET",
+        "/api/notifications/deliveries",
+        Access::Requires(Permission::NotificationsManage),
+    ),
+    rule(
+        "POST",
+        "/api/notifications/deliveries/{id}/retry",
+        Access::Requires(Permission::NotificationsManage),
+    ),
+    rule(
+        "GET",
+        "/notifications/deliveries",
+        Access::Requires(Permission::NotificationsManage),
+    ),
+    rule(
+        "POST",
+        "/notifications/deliveries/{id}/retry",
+        Access::Requires(Permission::NotificationsManage),
     ),
     rule(
         "GET",

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use sqlx::{AnyPool, Row};
+use sqlx::{AnyConnection, AnyPool, Row};
 
 use super::{audit, secret, sessions::stamp, users, Actor};
 use crate::{clock, validate::Problems, AppError};
@@ -14,13 +14,27 @@ pub const VALID_FOR: Duration = Duration::from_secs(60 * 60);
 pub async fn issue(db: &AnyPool, actor: &Actor, user_id: i64) -> Result<String, AppError> {
     let user = users::get(db, user_id).await?;
     users::may_manage(actor, user.role)?;
+    let mut tx = db.begin().await?;
+    let secret = store_token(&mut tx, user_id).await?;
+    tx.commit().await?;
+    audit::record(
+        db,
+        audit::Event::PasswordResetIssued.by(actor).about(user_id),
+    )
+    .await?;
+    Ok(secret)
+}
+
+/// Stores a new reset token for `user_id` in the caller's transaction and
+/// returns its secret; earlier unused tokens stop working. Only the token's
+/// digest is kept.
+pub async fn store_token(conn: &mut AnyConnection, user_id: i64) -> Result<String, sqlx::Error> {
     let secret = secret::generate();
     let now = clock::now_utc();
-    let mut tx = db.begin().await?;
     sqlx::query("UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
         .bind(&now)
         .bind(user_id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     sqlx::query(
         "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) \
@@ -30,13 +44,7 @@ pub async fn issue(db: &AnyPool, actor: &Actor, user_id: i64) -> Result<String, 
     .bind(user_id)
     .bind(&now)
     .bind(stamp(VALID_FOR, true))
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    audit::record(
-        db,
-        audit::Event::PasswordResetIssued.by(actor).about(user_id),
-    )
+    .execute(conn)
     .await?;
     Ok(secret)
 }

@@ -1,8 +1,10 @@
 //! Posting stock movements: the level change and the ledger row together.
 
 use sqlx::AnyConnection;
+use sqlx::Row;
 
 use crate::clock;
+use crate::notifications::{emit, events, Notice};
 
 /// Why stock changed. Stored as the upper-case name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,9 +107,56 @@ pub async fn post(
     .bind(movement.order_id)
     .bind(&movement.actor)
     .bind(&now)
-    .fetch_one(conn)
+    .fetch_one(&mut *conn)
     .await?;
+    if movement.quantity < 0 {
+        warn_if_low(conn, movement.variant_id, movement.quantity).await?;
+    }
     Ok(Posted::Done(id))
+}
+
+/// Tells the people who restock when taking `quantity` (negative) brought a
+/// variant's stock, over all warehouses, down to its low-stock threshold.
+/// Only the movement that crosses the threshold notifies, so each sale below
+/// it does not repeat the alert; restocking above it and falling again does.
+async fn warn_if_low(
+    conn: &mut AnyConnection,
+    variant_id: i64,
+    quantity: i64,
+) -> Result<(), sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT p.id AS product_id, p.name, v.name AS variant_name, v.is_default, v.sku, \
+                v.low_stock_threshold, \
+                CAST(COALESCE((SELECT SUM(s.on_hand) FROM stock_levels s \
+                               WHERE s.variant_id = v.id), 0) AS BIGINT) AS on_hand \
+         FROM product_variants v JOIN products p ON p.id = v.product_id \
+         WHERE v.id = $1 AND p.active = 1 AND v.active = 1",
+    )
+    .bind(variant_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else {
+        return Ok(());
+    };
+    let on_hand: i64 = row.try_get("on_hand")?;
+    let threshold: i64 = row.try_get("low_stock_threshold")?;
+    if on_hand > threshold || on_hand - quantity <= threshold {
+        return Ok(());
+    }
+    let product_id: i64 = row.try_get("product_id")?;
+    let mut name: String = row.try_get("name")?;
+    let variant_name: String = row.try_get("variant_name")?;
+    if row.try_get::<i32, _>("is_default")? == 0 && !variant_name.is_empty() {
+        name = format!("{name} ({variant_name})");
+    }
+    let notice = Notice::new()
+        .field("product", name)
+        .field("sku", row.try_get::<String, _>("sku")?)
+        .field("on_hand", on_hand)
+        .field("threshold", threshold)
+        .link(format!("/inventory/products/{product_id}"));
+    emit(conn, events::STOCK_LOW, notice).await?;
+    Ok(())
 }
 
 /// On hand for one variant in one warehouse; zero when it was never stocked.

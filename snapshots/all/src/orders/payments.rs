@@ -11,9 +11,11 @@ use super::{
     repo::{self, NewPayment},
     service::not_found,
 };
+use crate::notifications::{emit, events, Notice};
 use crate::{
     clock, db,
     validate::{Problem, Problems},
+    web::format,
     AppError,
 };
 
@@ -80,6 +82,14 @@ pub async fn record(
         paid_at: (status == OrderStatus::Paid).then_some(now.as_str()),
     };
     repo::insert_payment(&mut *conn, &payment, &now).await?;
+    if status == OrderStatus::Paid {
+        let notice = Notice::new()
+            .field("order", &order.number)
+            .field("total", format::vnd(order.total))
+            .field("method", method)
+            .link(format!("/orders/{order_id}"));
+        emit(&mut *conn, events::ORDER_PAID, notice).await?;
+    }
     let payments = repo::payments(&mut *conn, order_id).await?;
     Ok(PaymentOutcome {
         order_id,

@@ -12,7 +12,7 @@
 use sqlx::{AnyConnection, AnyPool, Row};
 
 use super::model::{AttemptStatus, Provider};
-use crate::{clock, db, orders, AppError};
+use crate::{clock, db, notifications, orders, web::format, AppError};
 
 /// A notification whose signature the gateway's adapter has checked.
 #[derive(Debug, Clone)]
@@ -118,6 +118,9 @@ pub async fn settle(db: &AnyPool, notice: &Notice) -> Result<Settled, AppError> 
     .bind(notification_id)
     .execute(&mut *tx)
     .await?;
+    if outcome.flagged() {
+        alert_manager(&mut tx, notice, outcome, payment_id, &detail).await?;
+    }
     tx.commit().await?;
     if outcome.flagged() {
         tracing::warn!(
@@ -133,6 +136,42 @@ pub async fn settle(db: &AnyPool, notice: &Notice) -> Result<Settled, AppError> 
         replay: false,
         payment_id,
     })
+}
+
+/// Tells the managers about a notification they must review, in the
+/// transaction that flags it.
+async fn alert_manager(
+    conn: &mut AnyConnection,
+    notice: &Notice,
+    outcome: Outcome,
+    payment_id: Option<i64>,
+    detail: &str,
+) -> Result<(), sqlx::Error> {
+    let order: Option<String> = match payment_id {
+        Some(id) => {
+            sqlx::query_scalar(
+                "SELECT o.number FROM gateway_payments g JOIN orders o ON o.id = g.order_id \
+                 WHERE g.id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?
+        }
+        None => None,
+    };
+    let outcome = if detail.is_empty() {
+        outcome.as_str().to_owned()
+    } else {
+        format!("{} ({detail})", outcome.as_str())
+    };
+    let alert = notifications::Notice::new()
+        .field("provider", notice.provider.as_str())
+        .field("amount", format::vnd(notice.amount))
+        .field("order", order.unwrap_or_else(|| notice.txn_id.clone()))
+        .field("outcome", outcome)
+        .link("/payments/review");
+    notifications::emit(conn, notifications::events::PAYMENT_FLAGGED, alert).await?;
+    Ok(())
 }
 
 /// The answer given the first time, for a notification seen before.

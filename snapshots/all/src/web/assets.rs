@@ -36,6 +36,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../../assets/receipt.js"),
     ),
     (
+        "notifications.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../assets/notifications.js"),
+    ),
+    (
         "htmx.min.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../../assets/htmx.min.js"),

@@ -84,6 +84,12 @@ pub const NAV: &[NavEntry] = &[
         permission: Some(Permission::AuditRead),
     },
     NavEntry {
+        href: "/notifications/deliveries",
+        vi: "Gửi thông báo",
+        en: "Deliveries",
+        permission: Some(Permission::NotificationsManage),
+    },
+    NavEntry {
         href: "/shifts",
         vi: "Ca thu ngân",
         en: "Cash shift",

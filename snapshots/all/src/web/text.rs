@@ -21,6 +21,8 @@ texts! {
     skip_to_content: "Chuyển đến nội dung chính", "Skip to main content";
     language: "Ngôn ngữ", "Language";
     main_menu: "Menu chính", "Main menu";
+    notifications: "Thông báo", "Notifications";
+    forgot_password: "Quên mật khẩu?", "Forgot your password?";
     error_title: "Không thực hiện được", "Something went wrong";
     not_found: "Không tìm thấy trang hoặc dữ liệu bạn cần.", "The page or record you asked for does not exist.";
     server_error: "Có lỗi phía máy chủ. Vui lòng thử lại.", "Something went wrong on our side. Please try again.";

@@ -105,7 +105,7 @@ pub async fn post(
     .bind(movement.order_id)
     .bind(&movement.actor)
     .bind(&now)
-    .fetch_one(conn)
+    .fetch_one(&mut *conn)
     .await?;
     Ok(Posted::Done(id))
 }

@@ -27,12 +27,14 @@ use self::{
     repo::NewRefund,
 };
 use super::{gateways::GatewayError, model::Provider};
+use crate::notifications::{emit, events, Notice};
 use crate::{
     attribution::Attribution,
     clock, db,
     inventory::ledger::{self, MovementKind, NewMovement},
     orders::{self, model::OrderStatus},
     validate::{Problem, Problems},
+    web::format,
     AppError, AppState,
 };
 
@@ -420,6 +422,17 @@ async fn complete(
         }
     }
     repo::finish(&mut *tx, refund_id, RefundStatus::Completed, detail, now).await?;
+    let order_number: String = sqlx::query_scalar("SELECT number FROM orders WHERE id = $1")
+        .bind(refund.order_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let notice = Notice::new()
+        .field("refund", &refund.number)
+        .field("order", order_number)
+        .field("amount", format::vnd(refund.amount))
+        .field("by", by.name().unwrap_or("—"))
+        .link(format!("/orders/{}", refund.order_id));
+    emit(&mut *tx, events::REFUND_COMPLETED, notice).await?;
     Ok(())
 }
 

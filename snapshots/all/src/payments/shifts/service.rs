@@ -11,6 +11,7 @@ use super::{
     repo::{self, NewMovement, Signoff, Tally},
     ShiftRules,
 };
+use crate::notifications::{emit, events, Notice};
 use crate::{
     api::PageMeta,
     attribution::Attribution,
@@ -239,6 +240,16 @@ async fn finish(
     signoff: Signoff<'_>,
     now: &str,
 ) -> Result<ShiftDetail, AppError> {
+    if tally.difference != 0 {
+        let notice = Notice::new()
+            .field("shift", id)
+            .field("cashier", signoff.closed_by.unwrap_or("—"))
+            .field("counted", vnd(tally.expected + tally.difference))
+            .field("expected", vnd(tally.expected))
+            .field("difference", vnd(tally.difference))
+            .link(format!("/shifts/{id}"));
+        emit(&mut tx, events::SHIFT_DIFFERENCE, notice).await?;
+    }
     repo::close(&mut tx, id, tally, signoff, now).await?;
     let shift = found(repo::find(&mut tx, id).await?, id)?;
     let detail = detail(&mut tx, shift).await?;
