@@ -54,6 +54,9 @@ fn check_app(name: &str, skills: &str) {
     if project.join("src/notifications").is_dir() {
         notifies_by_email_and_live(&project, name);
     }
+    if project.join("src/pancake_products").is_dir() {
+        lists_pancake_products(&project, name);
+    }
     cargo(&project, &["test"], None);
     if let Some(url) = std::env::var("POSCAKE_TEST_POSTGRES_URL")
         .ok()
@@ -384,6 +387,73 @@ impl SmtpSink {
             .recv_timeout(within)
             .expect("an email at the SMTP server")
     }
+}
+
+/// With pos-products: `<app> pancake products list` against a stand-in Pancake prints the
+/// products, and a write without `CONFIRM_WRITE=YES` is refused with exit code 3 before any
+/// request is made.
+fn lists_pancake_products(project: &Path, name: &str) {
+    let binary = apps_dir().join("target/debug").join(name);
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let requests = std::sync::Arc::new(Mutex::new(Vec::new()));
+    let seen = requests.clone();
+    std::thread::spawn(move || {
+        let page = r#"{"success":true,"data":[{"id":"p-1","name":"Cà phê sữa","custom_id":"CF-SUA",
+            "variations":[{"id":"v-1","custom_id":"CF-SUA","retail_price":25000}]}],
+            "page_number":1,"page_size":30,"total_entries":1,"total_pages":1}"#;
+        for mut stream in listener.incoming().flatten() {
+            let mut request = [0; 4096];
+            let read = stream.read(&mut request).unwrap_or(0);
+            let head = String::from_utf8_lossy(&request[..read]);
+            seen.lock()
+                .unwrap()
+                .push(head.lines().next().unwrap_or_default().to_owned());
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+                 Connection: close\r\n\r\n{page}",
+                page.len()
+            );
+        }
+    });
+    let pancake = |args: &[&str]| {
+        Command::new(&binary)
+            .arg("pancake")
+            .args(args)
+            .current_dir(project)
+            .env("POS_BASE_URL", format!("http://127.0.0.1:{port}/api/v1"))
+            .env("POS_API_KEY", "0123456789abcdef0123456789abcdef")
+            .env("SHOP_ID", "4")
+            .env_remove("CONFIRM_WRITE")
+            .output()
+            .unwrap()
+    };
+    let listed = pancake(&["products", "list"]);
+    let stdout = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        listed.status.success(),
+        "`{name} pancake products list` failed:\n{}",
+        String::from_utf8_lossy(&listed.stderr)
+    );
+    assert!(
+        stdout.contains("CF-SUA  Cà phê sữa  1           25000"),
+        "{stdout}"
+    );
+    let created = pancake(&[
+        "products", "create", "--name", "Trà", "--sku", "TRA", "--price", "1",
+    ]);
+    assert_eq!(created.status.code(), Some(3), "{created:?}");
+    assert!(
+        String::from_utf8_lossy(&created.stderr).contains("CONFIRM_WRITE=YES"),
+        "{created:?}"
+    );
+    let requests = requests.lock().unwrap();
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    assert!(
+        requests[0].starts_with("GET /api/v1/shops/4/products?api_key="),
+        "{requests:?}"
+    );
 }
 
 /// Bank-transfer settings for apps with pos-payments; the browser test signs its

@@ -29,7 +29,7 @@ pub enum Command {
     User(crate::auth::cli::UserArgs),
     /// Create or revoke API tokens for integrations.
     Token(crate::auth::cli::TokenArgs),
-    /// Query Pancake POS (configured by POS_BASE_URL and POS_API_KEY).
+    /// Query and change Pancake POS (configured by POS_API_KEY, SHOP_ID and POS_BASE_URL).
     Pancake(crate::pancake::cli::PancakeArgs),
 }
 

@@ -24,6 +24,8 @@ pub mod notifications;
 pub mod orders;
 pub mod pagination;
 pub mod pancake;
+pub mod pancake_customers;
+pub mod pancake_products;
 pub mod payments;
 pub mod reports;
 pub mod request_id;

@@ -112,6 +112,18 @@ impl Config {
             .unwrap_or(DEFAULT_DATABASE_URL)
     }
 
+    /// The settings of a command line without flags (defaults, and what the
+    /// environment sets), for tests of subcommands.
+    #[cfg(test)]
+    pub fn without_flags() -> Self {
+        #[derive(clap::Parser)]
+        struct Bare {
+            #[command(flatten)]
+            config: Config,
+        }
+        <Bare as clap::Parser>::parse_from([env!("CARGO_PKG_NAME")]).config
+    }
+
     /// The selling rules these settings choose.
     pub fn sales_rules(&self) -> SalesRules {
         SalesRules {

@@ -80,10 +80,10 @@ pub enum Permission {
     TokensManage,
     /// Read the security audit log.
     AuditRead,
-    /// Look up provinces, districts and communes.
-    GeoRead,
     /// See every delivery of every notification and send a failed one again.
     NotificationsManage,
+    /// Look up provinces, districts and communes.
+    GeoRead,
     /// Start gateway payments and follow them at the till.
     PaymentsTake,
     /// Review gateway notifications flagged for a manager.
@@ -117,8 +117,8 @@ impl Permission {
         Permission::UsersManage,
         Permission::TokensManage,
         Permission::AuditRead,
-        Permission::GeoRead,
         Permission::NotificationsManage,
+        Permission::GeoRead,
         Permission::PaymentsTake,
         Permission::PaymentsReview,
         Permission::RefundsCreate,
@@ -145,8 +145,8 @@ impl Permission {
             Self::UsersManage => "users.manage",
             Self::TokensManage => "tokens.manage",
             Self::AuditRead => "audit.read",
-            Self::GeoRead => "geo.read",
             Self::NotificationsManage => "notifications.manage",
+            Self::GeoRead => "geo.read",
             Self::PaymentsTake => "payments.take",
             Self::PaymentsReview => "payments.review",
             Self::RefundsCreate => "refunds.create",
@@ -173,8 +173,8 @@ impl Permission {
             Self::UsersManage => "Add accounts, change roles, disable accounts and reset passwords (a manager only below admin)",
             Self::TokensManage => "Create and revoke API tokens",
             Self::AuditRead => "Read the security audit log",
-            Self::GeoRead => "Look up provinces, districts and communes",
             Self::NotificationsManage => "See every delivery of every notification and send a failed one again",
+            Self::GeoRead => "Look up provinces, districts and communes",
             Self::PaymentsTake => "Start gateway payments and follow them at the till",
             Self::PaymentsReview => "Review gateway notifications flagged for a manager",
             Self::RefundsCreate => "Refund a sale, in full or by line, and put the returned goods back in stock",
@@ -202,8 +202,8 @@ impl Permission {
             Self::UsersManage => &[Role::Manager],
             Self::TokensManage => &[],
             Self::AuditRead => &[],
-            Self::GeoRead => &[Role::Manager, Role::Staff, Role::Cashier],
             Self::NotificationsManage => &[],
+            Self::GeoRead => &[Role::Manager, Role::Staff, Role::Cashier],
             Self::PaymentsTake => &[Role::Manager, Role::Staff, Role::Cashier],
             Self::PaymentsReview => &[Role::Manager],
             Self::RefundsCreate => &[Role::Manager],
@@ -646,21 +646,6 @@ pub const ROUTES: &[RouteRule] = &[
     rule("GET", "/audit", Access::Requires(Permission::AuditRead)),
     rule(
         "GET",
-        "/api/geo/provinces",
-        Access::Requires(Permission::GeoRead),
-    ),
-    rule(
-        "GET",
-        "/api/geo/districts",
-        Access::Requires(Permission::GeoRead),
-    ),
-    rule(
-        "GET",
-        "/api/geo/communes",
-        Access::Requires(Permission::GeoRead),
-    ),
-    rule(
-        "GET",
         "/api/notifications/deliveries",
         Access::Requires(Permission::NotificationsManage),
     ),
@@ -678,6 +663,21 @@ pub const ROUTES: &[RouteRule] = &[
         "POST",
         "/notifications/deliveries/{id}/retry",
         Access::Requires(Permission::NotificationsManage),
+    ),
+    rule(
+        "GET",
+        "/api/geo/provinces",
+        Access::Requires(Permission::GeoRead),
+    ),
+    rule(
+        "GET",
+        "/api/geo/districts",
+        Access::Requires(Permission::GeoRead),
+    ),
+    rule(
+        "GET",
+        "/api/geo/communes",
+        Access::Requires(Permission::GeoRead),
     ),
     rule(
         "GET",

@@ -13,6 +13,7 @@ use clap::Parser;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
+use crate::config::Config;
 use crate::geo::{self, Commune, District, Province, ProvinceQuery};
 use crate::pancake::cli::{execute, PancakeArgs};
 use crate::pancake::{PancakeClient, PancakeConfig, PancakeError, RetryPolicy};
@@ -588,9 +589,13 @@ async fn cli_prints_an_aligned_table() {
     let log = Log::default();
     let client = client(&serve(geo_mock(&log)).await);
 
-    let output = execute(&client, parse(&["geo", "provinces"]).unwrap())
-        .await
-        .unwrap();
+    let output = execute(
+        &client,
+        &Config::without_flags(),
+        parse(&["geo", "provinces"]).unwrap(),
+    )
+    .await
+    .unwrap();
 
     assert_eq!(
         output,
@@ -614,7 +619,9 @@ async fn cli_prints_json_and_passes_ids() {
         "--json",
     ];
 
-    let output = execute(&client, parse(&args).unwrap()).await.unwrap();
+    let output = execute(&client, &Config::without_flags(), parse(&args).unwrap())
+        .await
+        .unwrap();
 
     let data: Value = serde_json::from_str(&output).unwrap();
     assert_eq!(data[0]["id"], "1010115");
@@ -630,7 +637,9 @@ async fn cli_lists_districts() {
     let client = client(&serve(geo_mock(&log)).await);
 
     let args = parse(&["geo", "districts", "--province-id", "101"]).unwrap();
-    let output = execute(&client, args).await.unwrap();
+    let output = execute(&client, &Config::without_flags(), args)
+        .await
+        .unwrap();
 
     assert_eq!(
         output,

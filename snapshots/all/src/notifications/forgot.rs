@@ -6,7 +6,12 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use axum::{extract::State, http::StatusCode, routing::get, routing::post, Form, Router};
+use axum::{
+    extract::State,
+    http::StatusCode,
+    routing::{get, post},
+    Form, Router,
+};
 use serde::Deserialize;
 
 use super::{

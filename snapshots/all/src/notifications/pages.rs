@@ -13,6 +13,7 @@ use super::{
     deliveries::{self, Delivery},
     events,
     inbox::{self, Item},
+    outbox::Status,
     preferences::{self, ChoiceUpdate, Preferences, PreferencesUpdate},
     routes::person,
     text::{self, NotificationText},
@@ -234,7 +235,7 @@ async fn delivery_list(
         c,
         rows,
         status: status.to_owned(),
-        statuses: super::outbox::Status::ALL.map(super::outbox::Status::as_str),
+        statuses: Status::ALL.map(Status::as_str),
         pager: Pager::new(meta, "/notifications/deliveries", &[("status", status)]),
     })
 }

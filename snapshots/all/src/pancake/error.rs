@@ -19,6 +19,32 @@ pub enum PancakeError {
     #[error("Pancake POS is not configured: set POS_API_KEY")]
     NotConfigured,
 
+    /// A shop-scoped call without `SHOP_ID`.
+    #[error(
+        "no Pancake shop chosen: set SHOP_ID (`pancake shops` lists the shops the key reaches)"
+    )]
+    ShopNotConfigured,
+
+    /// A write without the operator's confirmation.
+    #[error("write operation blocked: set CONFIRM_WRITE=YES to proceed")]
+    WriteNotConfirmed,
+
+    /// A write to a shop outside `POS_ALLOWED_SHOPS`.
+    #[error("writes to shop {shop} are not allowed (POS_ALLOWED_SHOPS)")]
+    ShopNotAllowed { shop: i64 },
+
+    /// A write to a path outside any shop while `POS_ALLOWED_SHOPS` is set.
+    #[error("writes outside an allowed shop are refused (POS_ALLOWED_SHOPS): {path}")]
+    OutsideAllowedShops { path: String },
+
+    /// The GET after a write shows the change did not happen as asked.
+    #[error("Pancake POS did not apply the change: {reason}")]
+    NotVerified { reason: String },
+
+    /// A list longer than the caller was prepared to read.
+    #[error("the list goes on beyond {max_pages} pages; narrow the search")]
+    TooManyPages { max_pages: u32 },
+
     /// The configuration cannot work, e.g. a base URL that is not http(s).
     #[error("invalid Pancake POS configuration: {0}")]
     InvalidConfig(String),
@@ -64,11 +90,14 @@ impl PancakeError {
     /// case Pancake echoes the request URL back), then bounds its length.
     /// Redacting first matters: a cut through the key would leak its prefix.
     pub(crate) fn sanitized(self, secret: &str) -> Self {
+        // The key travels in the query string, form-encoded: an echoed URL
+        // shows it that way (`+` as `%2B`), so both spellings are redacted.
+        let encoded: String = form_urlencoded::byte_serialize(secret.as_bytes()).collect();
         let clean = |text: String| {
             let text = if secret.is_empty() {
                 text
             } else {
-                text.replace(secret, REDACTED)
+                text.replace(secret, REDACTED).replace(&encoded, REDACTED)
             };
             truncate(text)
         };

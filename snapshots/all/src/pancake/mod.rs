@@ -2,12 +2,21 @@
 //!
 //! Resources are added as inherent methods on [`PancakeClient`] next to the skill
 //! that uses them (see `crate::geo`), and as subcommands in [`cli`].
+//!
+//! Guardrails: every write is refused unless `CONFIRM_WRITE=YES` (and the shop
+//! is allowed); updates go through [`PancakeClient::update_verified`], a GET
+//! before and after; only GETs and PUTs are retried; the API key never appears
+//! in `Debug` output, logs or errors.
 
 pub mod cli;
 mod client;
 mod error;
+pub mod output;
+#[cfg(test)]
+mod tests;
 
 pub use client::{
-    id_string, opt_id_string, PancakeClient, PancakeConfig, RetryPolicy, DEFAULT_BASE_URL,
+    id_string, opt_id_string, Page, PageStyle, PancakeClient, PancakeConfig, RetryPolicy, Shop,
+    WritePolicy, DEFAULT_BASE_URL,
 };
 pub use error::PancakeError;

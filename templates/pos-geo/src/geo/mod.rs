@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::pancake::{id_string, opt_id_string, PancakeClient, PancakeError};
 
+pub mod cli;
 mod routes;
 #[cfg(test)]
 mod tests;

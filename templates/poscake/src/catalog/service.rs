@@ -158,10 +158,7 @@ pub async fn upsert_product(
 }
 
 /// The product whose default variant has this SKU.
-pub(super) async fn find_by_sku(
-    conn: &mut AnyConnection,
-    sku: &str,
-) -> Result<Option<Product>, AppError> {
+pub async fn find_by_sku(conn: &mut AnyConnection, sku: &str) -> Result<Option<Product>, AppError> {
     let Some((_, product_id)) = variant_repo::code_owner(conn, CodeColumn::Sku, sku).await? else {
         return Ok(None);
     };

@@ -1,0 +1,531 @@
+//! Pancake products against a mock Pancake on loopback: the requests made
+//! for each call, exactly as the spec has them, and the guardrails on writes.
+
+use std::sync::{Arc, Mutex};
+
+use axum::{
+    body::Bytes,
+    extract::{Query, Request},
+    http::{Method, StatusCode},
+    response::{IntoResponse, Response},
+    Json, Router,
+};
+use clap::Parser;
+use serde_json::{json, Value};
+
+use super::{
+    api::{NewProduct, ProductChange},
+    sync::{self, Action},
+};
+use crate::catalog::{self, ProductRequest};
+use crate::config::Config;
+use crate::db;
+use crate::pancake::{
+    cli::{execute, PancakeArgs},
+    PancakeClient, PancakeConfig, PancakeError, WritePolicy,
+};
+
+const KEY: &str = "0123456789abcdef0123456789abcdef";
+const SHOP: i64 = 4;
+
+/// One request the mock received.
+#[derive(Debug, Clone)]
+struct Seen {
+    method: Method,
+    path: String,
+    query: Vec<(String, String)>,
+    body: Value,
+}
+
+/// A Pancake stand-in: it answers with what `answer` gives for the method,
+/// path and body, and keeps every request.
+#[derive(Clone)]
+struct Mock {
+    seen: Arc<Mutex<Vec<Seen>>>,
+}
+
+impl Mock {
+    async fn start(
+        answer: impl Fn(&Method, &str, &[(String, String)], &Value) -> (StatusCode, Value)
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+    ) -> (Self, String) {
+        let mock = Self {
+            seen: Arc::default(),
+        };
+        let seen = mock.seen.clone();
+        let app = Router::new().fallback(move |request: Request| {
+            let (seen, answer) = (seen.clone(), answer.clone());
+            async move {
+                let method = request.method().clone();
+                let uri = request.uri().clone();
+                let bytes: Bytes = axum::body::to_bytes(request.into_body(), 1 << 20)
+                    .await
+                    .unwrap();
+                let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+                let Query(query) = Query::<Vec<(String, String)>>::try_from_uri(&uri).unwrap();
+                let path = uri.path().to_owned();
+                let (status, reply) = answer(&method, &path, &query, &body);
+                seen.lock().unwrap().push(Seen {
+                    method,
+                    path,
+                    query,
+                    body,
+                });
+                let response: Response = (status, Json(reply)).into_response();
+                response
+            }
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        (mock, format!("http://{address}/api/v1"))
+    }
+
+    fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+
+    /// `METHOD /path` of every request, in order.
+    fn calls(&self) -> Vec<String> {
+        self.seen()
+            .iter()
+            .map(|seen| format!("{} {}", seen.method, seen.path))
+            .collect()
+    }
+}
+
+fn client(base_url: &str, confirmed: bool) -> PancakeClient {
+    let config = PancakeConfig {
+        shop_id: Some(SHOP),
+        writes: WritePolicy {
+            confirmed,
+            allowed_shops: None,
+        },
+        ..PancakeConfig::new(base_url, KEY)
+    };
+    PancakeClient::new(config).unwrap()
+}
+
+/// A product as the live API sends it, with fields these types do not name.
+fn shirt(price: i64) -> Value {
+    json!({
+        "id": "3487e126-b0d9-4dae-89a9-ee60bef2f4e9",
+        "display_id": 12,
+        "name": "Áo sơ mi nam",
+        "custom_id": "AOSOMI",
+        "weight": 200,
+        "category_ids": [1290021044],
+        "variations_warehouses": [{"warehouse_id": "w1", "remain_quantity": 10}],
+        "variations": [
+            {"id": "v-1", "custom_id": "AOSOMI-M", "barcode": "8930000000011",
+             "retail_price": price, "fields": [{"name": "Size", "value": "M"}],
+             "variations_warehouses": [{"warehouse_id": "w1", "remain_quantity": 4}]},
+            {"id": "v-2", "custom_id": "AOSOMI-L", "barcode": null,
+             "retail_price": 150000.0, "fields": [{"name": "Size", "value": "L"}]}
+        ]
+    })
+}
+
+fn pairs(query: &[(String, String)]) -> Vec<(&str, &str)> {
+    query
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect()
+}
+
+#[tokio::test]
+async fn products_are_listed_a_page_at_a_time() {
+    let (mock, base) = Mock::start(|_, _, _, _| {
+        let page = json!({"success": true, "data": [shirt(140_000)], "page_number": 2,
+                          "page_size": 30, "total_entries": 31, "total_pages": 2});
+        (StatusCode::OK, page)
+    })
+    .await;
+    let page = client(&base, false)
+        .products(Some("áo sơ mi"), 2)
+        .await
+        .unwrap();
+    assert_eq!(page.total_pages, Some(2));
+    let product = &page.data[0];
+    assert_eq!(product.custom_id.as_deref(), Some("AOSOMI"));
+    assert_eq!(product.variations[1].retail_price, Some(150_000));
+    assert_eq!(product.variations[0].label(), "Size: M");
+
+    let seen = mock.seen();
+    assert_eq!(mock.calls(), ["GET /api/v1/shops/4/products"]);
+    assert_eq!(
+        pairs(&seen[0].query),
+        [
+            ("api_key", KEY),
+            ("search", "áo sơ mi"),
+            ("page_number", "2"),
+            ("page_size", "30")
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_product_is_found_by_sku_wrapped_or_bare() {
+    for wrapped in [true, false] {
+        let (mock, base) = Mock::start(move |_, _, _, _| {
+            let product = if wrapped {
+                json!({"success": true, "data": shirt(140_000)})
+            } else {
+                shirt(140_000)
+            };
+            (StatusCode::OK, product)
+        })
+        .await;
+        let product = client(&base, false).product("ÁO/01 M").await.unwrap();
+        assert_eq!(product.name, "Áo sơ mi nam");
+        // A SKU is one path segment, whatever it holds.
+        assert_eq!(
+            mock.calls(),
+            ["GET /api/v1/shops/4/products/%C3%81O%2F01%20M"]
+        );
+    }
+}
+
+#[tokio::test]
+async fn variations_and_categories_are_read() {
+    let (mock, base) = Mock::start(|_, path, _, _| {
+        let body = if path.ends_with("/categories") {
+            json!({"success": true, "data": [
+                {"id": 1, "text": "Thời trang", "nodes": [{"id": 2, "text": "Áo", "nodes": []}]}
+            ]})
+        } else {
+            json!({"success": true, "data": [
+                {"id": "v-1", "custom_id": "AOSOMI-M", "retail_price": 140000, "remain_quantity": 3.0,
+                 "product": {"name": "Áo sơ mi nam"}}
+            ], "page_number": 1, "total_pages": 1})
+        };
+        (StatusCode::OK, body)
+    })
+    .await;
+    let client = client(&base, false);
+    let variations = client.variations(None, 1).await.unwrap();
+    assert_eq!(variations.data[0].remain_quantity, Some(3));
+    let categories = client.categories().await.unwrap();
+    assert_eq!(categories[0].nodes[0].text, "Áo");
+    assert_eq!(
+        mock.calls(),
+        [
+            "GET /api/v1/shops/4/products/variations",
+            "GET /api/v1/shops/4/categories"
+        ]
+    );
+    assert_eq!(
+        pairs(&mock.seen()[0].query),
+        [("api_key", KEY), ("page_number", "1"), ("page_size", "30")]
+    );
+}
+
+#[tokio::test]
+async fn writes_are_refused_without_confirmation_before_any_request() {
+    let (mock, base) = Mock::start(|_, _, _, _| (StatusCode::OK, shirt(140_000))).await;
+    let client = client(&base, false);
+    let new = NewProduct {
+        name: "Áo thun".into(),
+        sku: "AOTHUN".into(),
+        retail_price: 90_000,
+        barcode: None,
+        weight: 150,
+    };
+    let refused = [
+        client.create_product(&new).await.unwrap_err(),
+        client
+            .update_product("AOSOMI", &ProductChange::default())
+            .await
+            .unwrap_err(),
+        client.set_hidden(&["p-1".into()], true).await.unwrap_err(),
+    ];
+    for error in refused {
+        assert!(
+            matches!(error, PancakeError::WriteNotConfirmed),
+            "{error:?}"
+        );
+    }
+    // The update read the product to build its body; nothing was written.
+    assert!(mock.seen().iter().all(|seen| seen.method == Method::GET));
+}
+
+#[tokio::test]
+async fn a_product_is_created_and_read_back_by_sku() {
+    let (mock, base) = Mock::start(|method, _, _, _| match *method {
+        Method::POST => (StatusCode::OK, json!({"success": true})),
+        _ => (
+            StatusCode::OK,
+            json!({"success": true, "data": {"id": "p-9", "name": "Áo thun", "custom_id": "AOTHUN",
+                   "variations": [{"custom_id": "AOTHUN", "retail_price": 90000}]}}),
+        ),
+    })
+    .await;
+    let new = NewProduct {
+        name: "Áo thun".into(),
+        sku: "AOTHUN".into(),
+        retail_price: 90_000,
+        barcode: Some("8930000000028".into()),
+        weight: 150,
+    };
+    let created = client(&base, true).create_product(&new).await.unwrap();
+    assert_eq!(created.id.as_deref(), Some("p-9"));
+    assert_eq!(
+        mock.calls(),
+        [
+            "POST /api/v1/shops/4/products",
+            "GET /api/v1/shops/4/products/AOTHUN"
+        ]
+    );
+    assert_eq!(
+        mock.seen()[0].body,
+        json!({"product": {
+            "name": "Áo thun", "custom_id": "AOTHUN", "weight": 150,
+            "variations": [{"custom_id": "AOTHUN", "barcode": "8930000000028",
+                            "retail_price": 90000, "weight": 150, "fields": []}]
+        }})
+    );
+}
+
+#[tokio::test]
+async fn an_update_sends_the_whole_product_and_checks_it_took() {
+    let stored = Arc::new(Mutex::new(shirt(140_000)));
+    let state = stored.clone();
+    let (mock, base) = Mock::start(move |method, _, _, body| {
+        if *method == Method::PUT {
+            let mut product = body["product"].clone();
+            product["variations_warehouses"] = json!([]);
+            *state.lock().unwrap() = product;
+            return (StatusCode::OK, json!({"success": true}));
+        }
+        let product = state.lock().unwrap().clone();
+        (StatusCode::OK, json!({"success": true, "data": product}))
+    })
+    .await;
+    let change = ProductChange {
+        name: Some("Áo sơ mi nam trắng".into()),
+        price: Some(("AOSOMI-M".into(), 145_000)),
+    };
+    let updated = client(&base, true)
+        .update_product("AOSOMI", &change)
+        .await
+        .unwrap();
+    assert_eq!(updated.name, "Áo sơ mi nam trắng");
+    assert_eq!(
+        mock.calls(),
+        [
+            "GET /api/v1/shops/4/products/AOSOMI",
+            "GET /api/v1/shops/4/products/AOSOMI",
+            "PUT /api/v1/shops/4/products/3487e126%2Db0d9%2D4dae%2D89a9%2Dee60bef2f4e9",
+            "GET /api/v1/shops/4/products/AOSOMI"
+        ]
+    );
+    let sent = &mock.seen()[2].body["product"];
+    // Every variation goes back, unknown fields kept, stock left out.
+    assert_eq!(sent["variations"].as_array().unwrap().len(), 2);
+    assert_eq!(sent["variations"][0]["retail_price"], 145_000);
+    assert_eq!(sent["category_ids"], json!([1290021044]));
+    assert!(sent.get("variations_warehouses").is_none());
+    assert!(sent["variations"][0].get("variations_warehouses").is_none());
+}
+
+#[tokio::test]
+async fn an_update_pancake_ignored_is_an_error() {
+    let (_, base) = Mock::start(|method, _, _, _| match *method {
+        Method::PUT => (StatusCode::OK, json!({"success": true})),
+        _ => (
+            StatusCode::OK,
+            json!({"success": true, "data": shirt(140_000)}),
+        ),
+    })
+    .await;
+    let change = ProductChange {
+        name: None,
+        price: Some(("AOSOMI-M".into(), 145_000)),
+    };
+    let error = client(&base, true)
+        .update_product("AOSOMI", &change)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, PancakeError::NotVerified { reason } if reason.contains("AOSOMI-M")),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn products_are_hidden_after_each_is_checked() {
+    let (mock, base) = Mock::start(|method, _, _, _| match *method {
+        Method::PUT => (StatusCode::OK, json!({"success": true})),
+        _ => (
+            StatusCode::OK,
+            json!({"success": true, "data": shirt(140_000)}),
+        ),
+    })
+    .await;
+    let ids = vec!["p-1".to_owned(), "p-2".to_owned()];
+    client(&base, true).set_hidden(&ids, true).await.unwrap();
+    assert_eq!(
+        mock.calls(),
+        [
+            "GET /api/v1/shops/4/products/p%2D1",
+            "GET /api/v1/shops/4/products/p%2D2",
+            "PUT /api/v1/shops/4/products/update_hide"
+        ]
+    );
+    assert_eq!(
+        mock.seen()[2].body,
+        json!({"is_hide": true, "product_ids": ["p-1", "p-2"]})
+    );
+}
+
+#[derive(Debug, Parser)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    Pancake(PancakeArgs),
+}
+
+#[tokio::test]
+async fn pancake_products_list_prints_the_products() {
+    let (_, base) = Mock::start(|_, _, _, _| {
+        let page = json!({"success": true, "data": [shirt(140_000)],
+                          "page_number": 1, "total_pages": 3});
+        (StatusCode::OK, page)
+    })
+    .await;
+    let Command::Pancake(args) = Cli::parse_from(["app", "pancake", "products", "list"]).command;
+    let printed = execute(&client(&base, false), &Config::without_flags(), args)
+        .await
+        .unwrap();
+    assert_eq!(
+        printed,
+        "SKU     NAME          VARIATIONS  PRICE\n\
+         AOSOMI  Áo sơ mi nam  2           140000–150000\n\
+         page 1 of 3\n"
+    );
+    let Command::Pancake(args) =
+        Cli::parse_from(["app", "pancake", "products", "list", "--json"]).command;
+    let printed = execute(&client(&base, false), &Config::without_flags(), args)
+        .await
+        .unwrap();
+    let listed: Value = serde_json::from_str(&printed).unwrap();
+    assert_eq!(listed[0]["custom_id"], "AOSOMI");
+}
+
+/// A database of its own in the temporary folder, migrated.
+async fn local_catalog() -> (sqlx::AnyPool, std::path::PathBuf) {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let file =
+        std::env::temp_dir().join(format!("pancake-import-{}-{nanos}.db", std::process::id()));
+    let pool = db::connect(&format!("sqlite://{}?mode=rwc", file.display()))
+        .await
+        .unwrap();
+    db::migrate(&pool).await.unwrap();
+    (pool, file)
+}
+
+/// Two pages of Pancake's catalogue: a shirt in two sizes, then water (sold
+/// here already, cheaper) and a gift without a price or a SKU.
+fn catalogue(query: &[(String, String)]) -> Value {
+    let second = query
+        .iter()
+        .any(|(name, value)| name == "page_number" && value == "2");
+    if !second {
+        return json!({"success": true, "data": [shirt(140_000)], "page_number": 1, "total_pages": 2});
+    }
+    json!({"success": true, "page_number": 2, "total_pages": 2, "data": [
+        {"id": "p-2", "name": "Nước suối 500ml", "custom_id": "NS-500", "variations": [
+            {"custom_id": "NS-500", "retail_price": 5000, "barcode": "8930000000035"}]},
+        {"id": "p-3", "name": "Quà tặng", "custom_id": "QT", "variations": [
+            {"custom_id": "QT", "retail_price": 0},
+            {"custom_id": null, "retail_price": 1000}]}
+    ]})
+}
+
+#[tokio::test]
+async fn importing_plans_first_then_writes_through_the_catalogue() {
+    let (mock, base) = Mock::start(|_, _, query, _| (StatusCode::OK, catalogue(query))).await;
+    let (pool, file) = local_catalog().await;
+    let water = ProductRequest {
+        name: Some("Nước suối".into()),
+        sku: Some("NS-500".into()),
+        price: Some(4000),
+        tax_rate: Some(800),
+        low_stock_threshold: Some(24),
+        ..ProductRequest::default()
+    };
+    catalog::service::create(&pool, water).await.unwrap();
+    let client = client(&base, false);
+
+    let plan = sync::plan_import(&client, &pool).await.unwrap();
+    let actions: Vec<(&str, &Action)> = plan
+        .iter()
+        .map(|item| (item.sku.as_str(), &item.action))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("AOSOMI-M", &Action::Create),
+            ("AOSOMI-L", &Action::Create),
+            (
+                "NS-500",
+                &Action::Update {
+                    changes: vec![
+                        "name: Nước suối → Nước suối 500ml".into(),
+                        "price: 4000 → 5000".into(),
+                        "barcode: - → 8930000000035".into(),
+                    ]
+                }
+            ),
+            (
+                "QT",
+                &Action::Skip {
+                    reason: "no retail price in Pancake".into()
+                }
+            ),
+        ]
+    );
+    assert_eq!(plan[0].name, "Áo sơ mi nam (Size: M)");
+    // Planning read Pancake page by page and wrote nothing anywhere.
+    assert_eq!(mock.calls(), ["GET /api/v1/shops/4/products"; 2]);
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM products")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    };
+    assert_eq!(count().await, 1);
+
+    let applied = sync::apply_import(&pool, &plan).await.unwrap();
+    assert_eq!((applied.created, applied.updated), (2, 1));
+    assert_eq!(count().await, 3);
+    assert!(applied.failed.is_empty(), "{:?}", applied.failed);
+    let mut conn = pool.acquire().await.unwrap();
+    let water = catalog::service::find_by_sku(&mut conn, "NS-500")
+        .await
+        .unwrap()
+        .unwrap();
+    // What Pancake does not know stays as the shop set it.
+    assert_eq!(
+        (water.price, water.tax_rate, water.low_stock_threshold),
+        (5000, 800, 24)
+    );
+    drop(conn);
+
+    let again = sync::plan_import(&client, &pool).await.unwrap();
+    assert!(again
+        .iter()
+        .all(|item| matches!(item.action, Action::Unchanged | Action::Skip { .. })));
+    pool.close().await;
+    let _ = std::fs::remove_file(file);
+}
