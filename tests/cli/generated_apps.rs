@@ -216,15 +216,25 @@ fn assert_low_rice_email(raw: &[u8], to: &str) {
 /// Runs `tests/browser/bell.mjs` when browser tests are asked for: signed in, the person
 /// restocks the rice and takes it down again, and the page's bell and toast show the alert.
 fn browser_bell(port: u16, email: &str, password: &str) -> Option<Result<(), String>> {
+    let mut command = Command::new("node");
+    command
+        .env("POS_EMAIL", email)
+        .env("POS_PASSWORD", password);
+    run_browser_script(command, "bell.mjs", port)
+}
+
+/// Runs a script of `tests/browser/` with `command` (node, with its environment) against
+/// the app on `port`, when browser tests are asked for (`POSCAKE_BROWSER_TESTS=1`).
+fn run_browser_script(mut command: Command, script: &str, port: u16) -> Option<Result<(), String>> {
     if std::env::var("POSCAKE_BROWSER_TESTS").ok().as_deref() != Some("1") {
         return None;
     }
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/bell.mjs");
-    let output = Command::new("node")
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/browser")
+        .join(script);
+    let output = command
         .arg(&script)
         .arg(format!("http://127.0.0.1:{port}"))
-        .env("POS_EMAIL", email)
-        .env("POS_PASSWORD", password)
         .output()
         .expect("node runs (POSCAKE_BROWSER_TESTS=1 needs Node.js and Chromium)");
     Some(if output.status.success() {
@@ -496,10 +506,6 @@ fn browser_checkout(
     cashier: Option<(String, String)>,
     bank_transfers: bool,
 ) -> Option<Result<(), String>> {
-    if std::env::var("POSCAKE_BROWSER_TESTS").ok().as_deref() != Some("1") {
-        return None;
-    }
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/checkout.mjs");
     let mut command = Command::new("node");
     if let Some((email, password)) = cashier {
         command
@@ -509,20 +515,7 @@ fn browser_checkout(
     if bank_transfers {
         command.envs(SEPAY);
     }
-    let output = command
-        .arg(&script)
-        .arg(format!("http://127.0.0.1:{port}"))
-        .output()
-        .expect("node runs (POSCAKE_BROWSER_TESTS=1 needs Node.js and Chromium)");
-    Some(if output.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        ))
-    })
+    run_browser_script(command, "checkout.mjs", port)
 }
 
 fn http_get(port: u16, path: &str) -> Option<String> {

@@ -25,6 +25,7 @@ pub mod orders;
 pub mod pagination;
 pub mod pancake;
 pub mod pancake_customers;
+pub mod pancake_orders;
 pub mod pancake_products;
 pub mod payments;
 pub mod reports;

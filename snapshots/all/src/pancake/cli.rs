@@ -39,6 +39,8 @@ enum PancakeCommand {
     Products(crate::pancake_products::cli::ProductArgs),
     /// Customers, their loyalty levels and reward points.
     Customers(crate::pancake_customers::cli::CustomerArgs),
+    /// Orders, and the app's sales pushed to Pancake.
+    Orders(crate::pancake_orders::cli::OrderArgs),
 }
 
 /// Runs a `pancake` subcommand. The client reads its own settings
@@ -84,6 +86,9 @@ pub async fn execute(
         }
         PancakeCommand::Customers(customers) => {
             crate::pancake_customers::cli::execute(client, customers).await
+        }
+        PancakeCommand::Orders(orders) => {
+            crate::pancake_orders::cli::execute(client, config, orders).await
         }
     }
 }

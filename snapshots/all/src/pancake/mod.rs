@@ -12,6 +12,9 @@ pub mod cli;
 mod client;
 mod error;
 pub mod output;
+// The stand-in Pancake the resource skills' tests share.
+#[cfg(test)]
+pub(crate) mod testing;
 #[cfg(test)]
 mod tests;
 

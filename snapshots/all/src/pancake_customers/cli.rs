@@ -8,7 +8,7 @@ use super::{
 };
 use crate::customers::normalise_phone;
 use crate::pancake::{
-    output::{format_table, opt, render, OutputArgs},
+    output::{format_table, opt, render, render_page, OutputArgs},
     PancakeClient,
 };
 
@@ -93,13 +93,7 @@ pub async fn execute(client: &PancakeClient, args: CustomerArgs) -> anyhow::Resu
             output,
         } => {
             let page = client.customers(search.as_deref(), page).await?;
-            let mut printed = render(&output, &page.data, customer_table)?;
-            if !output.json {
-                if let (Some(number), Some(total)) = (page.page_number, page.total_pages) {
-                    printed.push_str(&format!("page {number} of {total}\n"));
-                }
-            }
-            Ok(printed)
+            render_page(&output, &page, customer_table)
         }
         CustomerCommand::Get { id, output } => {
             let customer = client.customer(&id).await?;

@@ -4,11 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use axum::{
-    body::Bytes,
-    http::{Method, StatusCode, Uri},
-    Json, Router,
-};
+use axum::http::{Method, StatusCode};
 use clap::{CommandFactory, Parser};
 use serde_json::{json, Value};
 
@@ -16,105 +12,12 @@ use super::api::{CustomerChange, NewCustomer, PHONE_SEARCH_PAGES};
 use crate::config::Config;
 use crate::pancake::{
     cli::{execute, PancakeArgs},
-    PancakeClient, PancakeConfig, PancakeError, WritePolicy,
+    testing::{ok, Pancake, KEY},
+    PancakeError,
 };
 
-const KEY: &str = "9c41e7a2d05b4f3e8a6c1d2b7e90f4a3";
-const SHOP: i64 = 4;
-/// Where the stand-in mounts the API, as the production base URL does.
-const PREFIX: &str = "/api/v1";
 const HOANG: &str = "b0110315-b102-436b-8b3b-ed8d16740327";
 const HOANG_PATH: &str = "/shops/4/customers/b0110315-b102-436b-8b3b-ed8d16740327";
-
-/// One request the stand-in received; `path` is relative to the base URL.
-#[derive(Debug, Clone)]
-struct Hit {
-    method: Method,
-    path: String,
-    query: Vec<(String, String)>,
-    body: Value,
-}
-
-impl Hit {
-    fn param(&self, name: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
-    }
-
-    fn query_pairs(&self) -> Vec<(&str, &str)> {
-        self.query
-            .iter()
-            .map(|(name, value)| (name.as_str(), value.as_str()))
-            .collect()
-    }
-}
-
-/// A Pancake that answers every request with what `answer` makes of it and
-/// remembers them all.
-struct Pancake {
-    hits: Arc<Mutex<Vec<Hit>>>,
-    base_url: String,
-}
-
-impl Pancake {
-    async fn serve(answer: impl Fn(&Hit) -> (StatusCode, Value) + Send + Sync + 'static) -> Self {
-        let hits: Arc<Mutex<Vec<Hit>>> = Arc::default();
-        let answer = Arc::new(answer);
-        let record = hits.clone();
-        let app = Router::new().fallback(move |method: Method, uri: Uri, body: Bytes| {
-            let (record, answer) = (record.clone(), answer.clone());
-            async move {
-                let query = uri.query().unwrap_or_default().as_bytes();
-                let hit = Hit {
-                    method,
-                    path: uri.path().trim_start_matches(PREFIX).to_owned(),
-                    query: form_urlencoded::parse(query).into_owned().collect(),
-                    body: serde_json::from_slice(&body).unwrap_or(Value::Null),
-                };
-                let (status, reply) = answer(&hit);
-                record.lock().unwrap().push(hit);
-                (status, Json(reply))
-            }
-        });
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        Pancake {
-            hits,
-            base_url: format!("http://{address}{PREFIX}"),
-        }
-    }
-
-    fn client(&self, confirmed: bool) -> PancakeClient {
-        let config = PancakeConfig {
-            shop_id: Some(SHOP),
-            writes: WritePolicy {
-                confirmed,
-                allowed_shops: None,
-            },
-            ..PancakeConfig::new(&self.base_url, KEY)
-        };
-        PancakeClient::new(config).unwrap()
-    }
-
-    fn hits(&self) -> Vec<Hit> {
-        self.hits.lock().unwrap().clone()
-    }
-
-    /// `METHOD path` of every request, in order.
-    fn calls(&self) -> Vec<String> {
-        self.hits()
-            .iter()
-            .map(|hit| format!("{} {}", hit.method, hit.path))
-            .collect()
-    }
-}
-
-fn ok(body: Value) -> (StatusCode, Value) {
-    (StatusCode::OK, body)
-}
 
 fn page(customers: Vec<Value>, number: u32, total: u32) -> Value {
     json!({"success": true, "data": customers, "page_number": number, "page_size": 30,

@@ -5,6 +5,8 @@ use anyhow::Context;
 use clap::Args;
 use serde::Serialize;
 
+use super::Page;
+
 /// The `--json` switch every listing subcommand takes.
 #[derive(Debug, Args)]
 pub struct OutputArgs {
@@ -25,6 +27,22 @@ pub fn render<T: Serialize>(
     } else {
         Ok(table(items))
     }
+}
+
+/// One page of a list: as [`render`], and for people the page's place in
+/// the list after the table.
+pub fn render_page<T: Serialize>(
+    output: &OutputArgs,
+    page: &Page<T>,
+    table: fn(&[T]) -> String,
+) -> anyhow::Result<String> {
+    let mut printed = render(output, &page.data, table)?;
+    if !output.json {
+        if let (Some(number), Some(total)) = (page.page_number, page.total_pages) {
+            printed.push_str(&format!("page {number} of {total}\n"));
+        }
+    }
+    Ok(printed)
 }
 
 /// `-` for a missing value.

@@ -11,7 +11,7 @@ use crate::{
     config::Config,
     db,
     pancake::{
-        output::{format_table, opt, render, OutputArgs},
+        output::{format_table, opt, render, render_page, OutputArgs},
         PancakeClient,
     },
 };
@@ -117,13 +117,7 @@ pub async fn execute(
             output,
         } => {
             let page = client.products(search.as_deref(), page).await?;
-            let mut printed = render(&output, &page.data, product_table)?;
-            if !output.json {
-                if let (Some(number), Some(total)) = (page.page_number, page.total_pages) {
-                    printed.push_str(&format!("page {number} of {total}\n"));
-                }
-            }
-            Ok(printed)
+            render_page(&output, &page, product_table)
         }
         ProductCommand::Get { sku_or_id, output } => {
             let product = client.product(&sku_or_id).await?;

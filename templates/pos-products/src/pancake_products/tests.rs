@@ -3,13 +3,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use axum::{
-    body::Bytes,
-    extract::{Query, Request},
-    http::{Method, StatusCode},
-    response::{IntoResponse, Response},
-    Json, Router,
-};
+use axum::http::Method;
 use clap::Parser;
 use serde_json::{json, Value};
 
@@ -22,92 +16,9 @@ use crate::config::Config;
 use crate::db;
 use crate::pancake::{
     cli::{execute, PancakeArgs},
-    PancakeClient, PancakeConfig, PancakeError, WritePolicy,
+    testing::{ok, Hit, Pancake, KEY},
+    PancakeError,
 };
-
-const KEY: &str = "0123456789abcdef0123456789abcdef";
-const SHOP: i64 = 4;
-
-/// One request the mock received.
-#[derive(Debug, Clone)]
-struct Seen {
-    method: Method,
-    path: String,
-    query: Vec<(String, String)>,
-    body: Value,
-}
-
-/// A Pancake stand-in: it answers with what `answer` gives for the method,
-/// path and body, and keeps every request.
-#[derive(Clone)]
-struct Mock {
-    seen: Arc<Mutex<Vec<Seen>>>,
-}
-
-impl Mock {
-    async fn start(
-        answer: impl Fn(&Method, &str, &[(String, String)], &Value) -> (StatusCode, Value)
-            + Clone
-            + Send
-            + Sync
-            + 'static,
-    ) -> (Self, String) {
-        let mock = Self {
-            seen: Arc::default(),
-        };
-        let seen = mock.seen.clone();
-        let app = Router::new().fallback(move |request: Request| {
-            let (seen, answer) = (seen.clone(), answer.clone());
-            async move {
-                let method = request.method().clone();
-                let uri = request.uri().clone();
-                let bytes: Bytes = axum::body::to_bytes(request.into_body(), 1 << 20)
-                    .await
-                    .unwrap();
-                let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-                let Query(query) = Query::<Vec<(String, String)>>::try_from_uri(&uri).unwrap();
-                let path = uri.path().to_owned();
-                let (status, reply) = answer(&method, &path, &query, &body);
-                seen.lock().unwrap().push(Seen {
-                    method,
-                    path,
-                    query,
-                    body,
-                });
-                let response: Response = (status, Json(reply)).into_response();
-                response
-            }
-        });
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        (mock, format!("http://{address}/api/v1"))
-    }
-
-    fn seen(&self) -> Vec<Seen> {
-        self.seen.lock().unwrap().clone()
-    }
-
-    /// `METHOD /path` of every request, in order.
-    fn calls(&self) -> Vec<String> {
-        self.seen()
-            .iter()
-            .map(|seen| format!("{} {}", seen.method, seen.path))
-            .collect()
-    }
-}
-
-fn client(base_url: &str, confirmed: bool) -> PancakeClient {
-    let config = PancakeConfig {
-        shop_id: Some(SHOP),
-        writes: WritePolicy {
-            confirmed,
-            allowed_shops: None,
-        },
-        ..PancakeConfig::new(base_url, KEY)
-    };
-    PancakeClient::new(config).unwrap()
-}
 
 /// A product as the live API sends it, with fields these types do not name.
 fn shirt(price: i64) -> Value {
@@ -129,22 +40,16 @@ fn shirt(price: i64) -> Value {
     })
 }
 
-fn pairs(query: &[(String, String)]) -> Vec<(&str, &str)> {
-    query
-        .iter()
-        .map(|(name, value)| (name.as_str(), value.as_str()))
-        .collect()
-}
-
 #[tokio::test]
 async fn products_are_listed_a_page_at_a_time() {
-    let (mock, base) = Mock::start(|_, _, _, _| {
+    let pancake = Pancake::serve(|_| {
         let page = json!({"success": true, "data": [shirt(140_000)], "page_number": 2,
                           "page_size": 30, "total_entries": 31, "total_pages": 2});
-        (StatusCode::OK, page)
+        ok(page)
     })
     .await;
-    let page = client(&base, false)
+    let page = pancake
+        .client(false)
         .products(Some("áo sơ mi"), 2)
         .await
         .unwrap();
@@ -154,10 +59,10 @@ async fn products_are_listed_a_page_at_a_time() {
     assert_eq!(product.variations[1].retail_price, Some(150_000));
     assert_eq!(product.variations[0].label(), "Size: M");
 
-    let seen = mock.seen();
-    assert_eq!(mock.calls(), ["GET /api/v1/shops/4/products"]);
+    let hits = pancake.hits();
+    assert_eq!(pancake.calls(), ["GET /shops/4/products"]);
     assert_eq!(
-        pairs(&seen[0].query),
+        hits[0].query_pairs(),
         [
             ("api_key", KEY),
             ("search", "áo sơ mi"),
@@ -170,29 +75,26 @@ async fn products_are_listed_a_page_at_a_time() {
 #[tokio::test]
 async fn a_product_is_found_by_sku_wrapped_or_bare() {
     for wrapped in [true, false] {
-        let (mock, base) = Mock::start(move |_, _, _, _| {
+        let pancake = Pancake::serve(move |_| {
             let product = if wrapped {
                 json!({"success": true, "data": shirt(140_000)})
             } else {
                 shirt(140_000)
             };
-            (StatusCode::OK, product)
+            ok(product)
         })
         .await;
-        let product = client(&base, false).product("ÁO/01 M").await.unwrap();
+        let product = pancake.client(false).product("ÁO/01 M").await.unwrap();
         assert_eq!(product.name, "Áo sơ mi nam");
         // A SKU is one path segment, whatever it holds.
-        assert_eq!(
-            mock.calls(),
-            ["GET /api/v1/shops/4/products/%C3%81O%2F01%20M"]
-        );
+        assert_eq!(pancake.calls(), ["GET /shops/4/products/%C3%81O%2F01%20M"]);
     }
 }
 
 #[tokio::test]
 async fn variations_and_categories_are_read() {
-    let (mock, base) = Mock::start(|_, path, _, _| {
-        let body = if path.ends_with("/categories") {
+    let pancake = Pancake::serve(|hit| {
+        let body = if hit.path.ends_with("/categories") {
             json!({"success": true, "data": [
                 {"id": 1, "text": "Thời trang", "nodes": [{"id": 2, "text": "Áo", "nodes": []}]}
             ]})
@@ -202,31 +104,31 @@ async fn variations_and_categories_are_read() {
                  "product": {"name": "Áo sơ mi nam"}}
             ], "page_number": 1, "total_pages": 1})
         };
-        (StatusCode::OK, body)
+        ok(body)
     })
     .await;
-    let client = client(&base, false);
+    let client = pancake.client(false);
     let variations = client.variations(None, 1).await.unwrap();
     assert_eq!(variations.data[0].remain_quantity, Some(3));
     let categories = client.categories().await.unwrap();
     assert_eq!(categories[0].nodes[0].text, "Áo");
     assert_eq!(
-        mock.calls(),
+        pancake.calls(),
         [
-            "GET /api/v1/shops/4/products/variations",
-            "GET /api/v1/shops/4/categories"
+            "GET /shops/4/products/variations",
+            "GET /shops/4/categories"
         ]
     );
     assert_eq!(
-        pairs(&mock.seen()[0].query),
+        pancake.hits()[0].query_pairs(),
         [("api_key", KEY), ("page_number", "1"), ("page_size", "30")]
     );
 }
 
 #[tokio::test]
 async fn writes_are_refused_without_confirmation_before_any_request() {
-    let (mock, base) = Mock::start(|_, _, _, _| (StatusCode::OK, shirt(140_000))).await;
-    let client = client(&base, false);
+    let pancake = Pancake::serve(|_| ok(shirt(140_000))).await;
+    let client = pancake.client(false);
     let new = NewProduct {
         name: "Áo thun".into(),
         sku: "AOTHUN".into(),
@@ -249,15 +151,14 @@ async fn writes_are_refused_without_confirmation_before_any_request() {
         );
     }
     // The update read the product to build its body; nothing was written.
-    assert!(mock.seen().iter().all(|seen| seen.method == Method::GET));
+    assert!(pancake.hits().iter().all(|hit| hit.method == Method::GET));
 }
 
 #[tokio::test]
 async fn a_product_is_created_and_read_back_by_sku() {
-    let (mock, base) = Mock::start(|method, _, _, _| match *method {
-        Method::POST => (StatusCode::OK, json!({"success": true})),
-        _ => (
-            StatusCode::OK,
+    let pancake = Pancake::serve(|hit| match hit.method {
+        Method::POST => ok(json!({"success": true})),
+        _ => ok(
             json!({"success": true, "data": {"id": "p-9", "name": "Áo thun", "custom_id": "AOTHUN",
                    "variations": [{"custom_id": "AOTHUN", "retail_price": 90000}]}}),
         ),
@@ -270,17 +171,14 @@ async fn a_product_is_created_and_read_back_by_sku() {
         barcode: Some("8930000000028".into()),
         weight: 150,
     };
-    let created = client(&base, true).create_product(&new).await.unwrap();
+    let created = pancake.client(true).create_product(&new).await.unwrap();
     assert_eq!(created.id.as_deref(), Some("p-9"));
     assert_eq!(
-        mock.calls(),
-        [
-            "POST /api/v1/shops/4/products",
-            "GET /api/v1/shops/4/products/AOTHUN"
-        ]
+        pancake.calls(),
+        ["POST /shops/4/products", "GET /shops/4/products/AOTHUN"]
     );
     assert_eq!(
-        mock.seen()[0].body,
+        pancake.hits()[0].body,
         json!({"product": {
             "name": "Áo thun", "custom_id": "AOTHUN", "weight": 150,
             "variations": [{"custom_id": "AOTHUN", "barcode": "8930000000028",
@@ -293,36 +191,37 @@ async fn a_product_is_created_and_read_back_by_sku() {
 async fn an_update_sends_the_whole_product_and_checks_it_took() {
     let stored = Arc::new(Mutex::new(shirt(140_000)));
     let state = stored.clone();
-    let (mock, base) = Mock::start(move |method, _, _, body| {
-        if *method == Method::PUT {
-            let mut product = body["product"].clone();
+    let pancake = Pancake::serve(move |hit| {
+        if hit.method == Method::PUT {
+            let mut product = hit.body["product"].clone();
             product["variations_warehouses"] = json!([]);
             *state.lock().unwrap() = product;
-            return (StatusCode::OK, json!({"success": true}));
+            return ok(json!({"success": true}));
         }
         let product = state.lock().unwrap().clone();
-        (StatusCode::OK, json!({"success": true, "data": product}))
+        ok(json!({"success": true, "data": product}))
     })
     .await;
     let change = ProductChange {
         name: Some("Áo sơ mi nam trắng".into()),
         price: Some(("AOSOMI-M".into(), 145_000)),
     };
-    let updated = client(&base, true)
+    let updated = pancake
+        .client(true)
         .update_product("AOSOMI", &change)
         .await
         .unwrap();
     assert_eq!(updated.name, "Áo sơ mi nam trắng");
     assert_eq!(
-        mock.calls(),
+        pancake.calls(),
         [
-            "GET /api/v1/shops/4/products/AOSOMI",
-            "GET /api/v1/shops/4/products/AOSOMI",
-            "PUT /api/v1/shops/4/products/3487e126%2Db0d9%2D4dae%2D89a9%2Dee60bef2f4e9",
-            "GET /api/v1/shops/4/products/AOSOMI"
+            "GET /shops/4/products/AOSOMI",
+            "GET /shops/4/products/AOSOMI",
+            "PUT /shops/4/products/3487e126%2Db0d9%2D4dae%2D89a9%2Dee60bef2f4e9",
+            "GET /shops/4/products/AOSOMI"
         ]
     );
-    let sent = &mock.seen()[2].body["product"];
+    let sent = &pancake.hits()[2].body["product"];
     // Every variation goes back, unknown fields kept, stock left out.
     assert_eq!(sent["variations"].as_array().unwrap().len(), 2);
     assert_eq!(sent["variations"][0]["retail_price"], 145_000);
@@ -333,19 +232,17 @@ async fn an_update_sends_the_whole_product_and_checks_it_took() {
 
 #[tokio::test]
 async fn an_update_pancake_ignored_is_an_error() {
-    let (_, base) = Mock::start(|method, _, _, _| match *method {
-        Method::PUT => (StatusCode::OK, json!({"success": true})),
-        _ => (
-            StatusCode::OK,
-            json!({"success": true, "data": shirt(140_000)}),
-        ),
+    let pancake = Pancake::serve(|hit| match hit.method {
+        Method::PUT => ok(json!({"success": true})),
+        _ => ok(json!({"success": true, "data": shirt(140_000)})),
     })
     .await;
     let change = ProductChange {
         name: None,
         price: Some(("AOSOMI-M".into(), 145_000)),
     };
-    let error = client(&base, true)
+    let error = pancake
+        .client(true)
         .update_product("AOSOMI", &change)
         .await
         .unwrap_err();
@@ -357,26 +254,23 @@ async fn an_update_pancake_ignored_is_an_error() {
 
 #[tokio::test]
 async fn products_are_hidden_after_each_is_checked() {
-    let (mock, base) = Mock::start(|method, _, _, _| match *method {
-        Method::PUT => (StatusCode::OK, json!({"success": true})),
-        _ => (
-            StatusCode::OK,
-            json!({"success": true, "data": shirt(140_000)}),
-        ),
+    let pancake = Pancake::serve(|hit| match hit.method {
+        Method::PUT => ok(json!({"success": true})),
+        _ => ok(json!({"success": true, "data": shirt(140_000)})),
     })
     .await;
     let ids = vec!["p-1".to_owned(), "p-2".to_owned()];
-    client(&base, true).set_hidden(&ids, true).await.unwrap();
+    pancake.client(true).set_hidden(&ids, true).await.unwrap();
     assert_eq!(
-        mock.calls(),
+        pancake.calls(),
         [
-            "GET /api/v1/shops/4/products/p%2D1",
-            "GET /api/v1/shops/4/products/p%2D2",
-            "PUT /api/v1/shops/4/products/update_hide"
+            "GET /shops/4/products/p%2D1",
+            "GET /shops/4/products/p%2D2",
+            "PUT /shops/4/products/update_hide"
         ]
     );
     assert_eq!(
-        mock.seen()[2].body,
+        pancake.hits()[2].body,
         json!({"is_hide": true, "product_ids": ["p-1", "p-2"]})
     );
 }
@@ -394,14 +288,14 @@ enum Command {
 
 #[tokio::test]
 async fn pancake_products_list_prints_the_products() {
-    let (_, base) = Mock::start(|_, _, _, _| {
+    let pancake = Pancake::serve(|_| {
         let page = json!({"success": true, "data": [shirt(140_000)],
                           "page_number": 1, "total_pages": 3});
-        (StatusCode::OK, page)
+        ok(page)
     })
     .await;
     let Command::Pancake(args) = Cli::parse_from(["app", "pancake", "products", "list"]).command;
-    let printed = execute(&client(&base, false), &Config::without_flags(), args)
+    let printed = execute(&pancake.client(false), &Config::without_flags(), args)
         .await
         .unwrap();
     assert_eq!(
@@ -412,7 +306,7 @@ async fn pancake_products_list_prints_the_products() {
     );
     let Command::Pancake(args) =
         Cli::parse_from(["app", "pancake", "products", "list", "--json"]).command;
-    let printed = execute(&client(&base, false), &Config::without_flags(), args)
+    let printed = execute(&pancake.client(false), &Config::without_flags(), args)
         .await
         .unwrap();
     let listed: Value = serde_json::from_str(&printed).unwrap();
@@ -436,11 +330,8 @@ async fn local_catalog() -> (sqlx::AnyPool, std::path::PathBuf) {
 
 /// Two pages of Pancake's catalogue: a shirt in two sizes, then water (sold
 /// here already, cheaper) and a gift without a price or a SKU.
-fn catalogue(query: &[(String, String)]) -> Value {
-    let second = query
-        .iter()
-        .any(|(name, value)| name == "page_number" && value == "2");
-    if !second {
+fn catalogue(hit: &Hit) -> Value {
+    if hit.param("page_number") != Some("2") {
         return json!({"success": true, "data": [shirt(140_000)], "page_number": 1, "total_pages": 2});
     }
     json!({"success": true, "page_number": 2, "total_pages": 2, "data": [
@@ -454,7 +345,7 @@ fn catalogue(query: &[(String, String)]) -> Value {
 
 #[tokio::test]
 async fn importing_plans_first_then_writes_through_the_catalogue() {
-    let (mock, base) = Mock::start(|_, _, query, _| (StatusCode::OK, catalogue(query))).await;
+    let pancake = Pancake::serve(|hit| ok(catalogue(hit))).await;
     let (pool, file) = local_catalog().await;
     let water = ProductRequest {
         name: Some("Nước suối".into()),
@@ -465,7 +356,7 @@ async fn importing_plans_first_then_writes_through_the_catalogue() {
         ..ProductRequest::default()
     };
     catalog::service::create(&pool, water).await.unwrap();
-    let client = client(&base, false);
+    let client = pancake.client(false);
 
     let plan = sync::plan_import(&client, &pool).await.unwrap();
     let actions: Vec<(&str, &Action)> = plan
@@ -497,7 +388,7 @@ async fn importing_plans_first_then_writes_through_the_catalogue() {
     );
     assert_eq!(plan[0].name, "Áo sơ mi nam (Size: M)");
     // Planning read Pancake page by page and wrote nothing anywhere.
-    assert_eq!(mock.calls(), ["GET /api/v1/shops/4/products"; 2]);
+    assert_eq!(pancake.calls(), ["GET /shops/4/products"; 2]);
     let count = || async {
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM products")
             .fetch_one(&pool)
