@@ -5,7 +5,7 @@
 //! human-readable number from its id, `HD` (hoá đơn, invoice) and at least
 //! six digits: order 123 is `HD000123`.
 
-mod checkout;
+pub mod checkout;
 pub mod model;
 pub mod payments;
 mod pricing;

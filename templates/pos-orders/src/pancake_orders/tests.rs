@@ -5,15 +5,14 @@
 use std::sync::{Arc, Mutex};
 
 use axum::{
-    body::{to_bytes, Body},
+    body::to_bytes,
     extract::{Query, Request},
-    http::{header, Method, StatusCode},
+    http::{Method, StatusCode},
     Json, Router,
 };
 use clap::Parser;
 use serde_json::{json, Value};
 use sqlx::AnyPool;
-use tower::ServiceExt;
 
 use super::{
     api::OrderQuery,
@@ -26,12 +25,15 @@ use crate::{
     config::{Config, SalesRules},
     db,
     inventory::{self, model::StockRequest},
-    orders::{model::PaymentRequest, payments},
+    orders::{
+        checkout,
+        model::{OrderRequest, PaymentRequest},
+        payments,
+    },
     pancake::{
         cli::{execute, PancakeArgs},
         PancakeClient, PancakeConfig, PancakeError, WritePolicy,
     },
-    AppState,
 };
 
 const KEY: &str = "fedcba9876543210fedcba9876543210";
@@ -363,19 +365,20 @@ async fn stocked_product(pool: &AnyPool, sku: &str, name: &str, price: i64) -> i
     product.product.id
 }
 
-/// A sale at the till: checkout through the app's own API, so the order is
+/// A sale at the till, through the app's own checkout, so the order is
 /// priced and stock is taken as at a real till. Returns the order's id.
 async fn sell(pool: &AnyPool, items: Value) -> i64 {
-    let app = crate::app(AppState::new(pool.clone(), SalesRules::default()));
-    let request = axum::http::Request::post("/api/orders")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(json!({"items": items}).to_string()))
-        .unwrap();
-    let response = app.oneshot(request).await.unwrap();
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let body: Value =
-        serde_json::from_slice(&to_bytes(response.into_body(), 1 << 20).await.unwrap()).unwrap();
-    body["data"]["id"].as_i64().unwrap()
+    let request: OrderRequest = serde_json::from_value(json!({ "items": items })).unwrap();
+    let (order, _) = checkout::place(
+        pool,
+        SalesRules::default(),
+        &request,
+        None,
+        &Attribution::nobody(),
+    )
+    .await
+    .unwrap();
+    order.header.id
 }
 
 async fn pay_in_full(pool: &AnyPool, order_id: i64) {
