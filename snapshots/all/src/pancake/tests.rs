@@ -18,7 +18,8 @@ use serde_json::{json, Value};
 
 use super::cli::{execute, PancakeArgs};
 use super::{
-    PageStyle, PancakeClient, PancakeConfig, PancakeError, RetryPolicy, Shop, WritePolicy,
+    opt_number, opt_whole, or_default, whole, PageStyle, PancakeClient, PancakeConfig,
+    PancakeError, RetryPolicy, Shop, WritePolicy,
 };
 use crate::config::Config;
 
@@ -1081,4 +1082,47 @@ async fn cli_shops_json_prints_the_shops_as_json() {
             {"id": 77, "name": "Kho Sài Gòn"}
         ])
     );
+}
+
+/// The lenient field readers the resource types use, on the shapes the live
+/// API sends.
+#[derive(Debug, Deserialize)]
+struct Numbers {
+    #[serde(deserialize_with = "whole")]
+    id: i64,
+    #[serde(default, deserialize_with = "opt_whole")]
+    price: Option<i64>,
+    #[serde(default, deserialize_with = "opt_number")]
+    points: Option<f64>,
+    #[serde(default, deserialize_with = "or_default")]
+    tags: Vec<String>,
+}
+
+fn numbers(body: Value) -> Result<Numbers, String> {
+    serde_json::from_value(body).map_err(|error| error.to_string())
+}
+
+#[test]
+fn numbers_read_as_integers_floats_strings_or_nothing() {
+    let live = json!({"id": 12_187_295_733_i64, "price": 140000.0, "points": "2.5", "tags": null});
+    let read = numbers(live).unwrap();
+    assert_eq!(read.id, 12_187_295_733);
+    assert_eq!(read.price, Some(140_000));
+    assert_eq!(read.points, Some(2.5));
+    assert!(read.tags.is_empty());
+
+    let read = numbers(json!({"id": "7", "price": " 99000 ", "points": ""})).unwrap();
+    assert_eq!((read.id, read.price, read.points), (7, Some(99_000), None));
+    let read = numbers(json!({"id": 7, "price": null})).unwrap();
+    assert_eq!((read.price, read.points), (None, None));
+
+    for bad in [
+        json!({"id": null}),
+        json!({"id": "seven"}),
+        json!({"id": 1, "price": "free"}),
+        json!({"id": 1, "price": [1]}),
+        json!({"id": 1, "points": true}),
+    ] {
+        assert!(numbers(bad.clone()).is_err(), "{bad} was read");
+    }
 }

@@ -11,11 +11,11 @@ pub mod cli;
 #[cfg(test)]
 mod tests;
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::customers::normalise_phone;
-use crate::pancake::{id_string, opt_id_string};
+use crate::pancake::{id_string, opt_id_string, opt_number, opt_whole, or_default};
 
 /// A customer of the shop.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -41,7 +41,7 @@ pub struct Customer {
     #[serde(default)]
     pub date_of_birth: Option<String>,
     /// Loyalty points; some shops earn fractions of a point.
-    #[serde(default, deserialize_with = "number")]
+    #[serde(default, deserialize_with = "opt_number")]
     pub reward_point: Option<f64>,
     /// The [`CustomerLevel`] the customer has reached.
     #[serde(default, deserialize_with = "opt_id_string")]
@@ -52,10 +52,10 @@ pub struct Customer {
     pub tags: Vec<Value>,
     #[serde(default, deserialize_with = "or_default")]
     pub shop_customer_address: Vec<CustomerAddress>,
-    #[serde(default, deserialize_with = "whole")]
+    #[serde(default, deserialize_with = "opt_whole")]
     pub order_count: Option<i64>,
     /// Whole đồng over all the customer's orders.
-    #[serde(default, deserialize_with = "whole")]
+    #[serde(default, deserialize_with = "opt_whole")]
     pub purchased_amount: Option<i64>,
     /// A naive UTC timestamp such as `2020-04-01T10:18:41`.
     #[serde(default)]
@@ -103,15 +103,15 @@ pub struct CustomerLevel {
     pub name: String,
     /// The level's discount; how to read it depends on `discount_type`,
     /// which the spec does not explain.
-    #[serde(default, deserialize_with = "number")]
+    #[serde(default, deserialize_with = "opt_number")]
     pub discount: Option<f64>,
-    #[serde(default, deserialize_with = "whole")]
+    #[serde(default, deserialize_with = "opt_whole")]
     pub discount_type: Option<i64>,
-    #[serde(default, deserialize_with = "whole")]
+    #[serde(default, deserialize_with = "opt_whole")]
     pub upgrade_by_order_count: Option<i64>,
-    #[serde(default, deserialize_with = "number")]
+    #[serde(default, deserialize_with = "opt_number")]
     pub upgrade_by_point: Option<f64>,
-    #[serde(default, deserialize_with = "whole")]
+    #[serde(default, deserialize_with = "opt_whole")]
     pub upgrade_by_total_purchase: Option<i64>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -121,10 +121,10 @@ pub struct CustomerLevel {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct PointLog {
     /// Points gained (positive) or spent (negative).
-    #[serde(default, deserialize_with = "number")]
+    #[serde(default, deserialize_with = "opt_number")]
     pub amount: Option<f64>,
     /// The balance after this change.
-    #[serde(default, deserialize_with = "number")]
+    #[serde(default, deserialize_with = "opt_number")]
     pub current_point: Option<f64>,
     /// Why, e.g. `Tích điểm từ đơn hàng`.
     #[serde(default)]
@@ -147,36 +147,4 @@ pub struct Staff {
     pub name: Option<String>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
-}
-
-/// A field Pancake may send as null, read as its empty value.
-fn or_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de> + Default,
-{
-    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
-}
-
-/// A number sent as an integer, a float, a numeric string or null.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum RawNumber {
-    Number(f64),
-    Text(String),
-}
-
-fn number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<f64>, D::Error> {
-    Ok(match Option::<RawNumber>::deserialize(deserializer)? {
-        Some(RawNumber::Number(value)) => Some(value),
-        // A string that is no number (`""`) says as little as a null.
-        Some(RawNumber::Text(text)) => text.trim().parse().ok(),
-        None => None,
-    })
-}
-
-/// A count or an amount of đồng that may arrive as a float (`3.0`).
-fn whole<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
-    // Counts and đồng amounts stay far inside the range where f64 is exact.
-    Ok(number(deserializer)?.map(|value| value.round() as i64))
 }

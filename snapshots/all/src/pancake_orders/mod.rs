@@ -16,24 +16,24 @@ mod tests;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use crate::pancake::opt_id_string;
+use crate::pancake::{opt_id_string, opt_whole, or_default, whole};
 
 /// An order as Pancake describes it.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct PancakeOrder {
     /// Unique within its shop only.
-    #[serde(deserialize_with = "required_whole")]
+    #[serde(deserialize_with = "whole")]
     pub id: i64,
     /// The order number people see, usually equal to `id`.
     #[serde(
         default,
-        deserialize_with = "whole",
+        deserialize_with = "opt_whole",
         skip_serializing_if = "Option::is_none"
     )]
     pub system_id: Option<i64>,
     #[serde(
         default,
-        deserialize_with = "whole",
+        deserialize_with = "opt_whole",
         skip_serializing_if = "Option::is_none"
     )]
     pub shop_id: Option<i64>,
@@ -45,30 +45,30 @@ pub struct PancakeOrder {
     /// The value of the goods, in whole đồng.
     #[serde(
         default,
-        deserialize_with = "whole",
+        deserialize_with = "opt_whole",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_price: Option<i64>,
     #[serde(
         default,
-        deserialize_with = "whole",
+        deserialize_with = "opt_whole",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_discount: Option<i64>,
     #[serde(
         default,
-        deserialize_with = "whole",
+        deserialize_with = "opt_whole",
         skip_serializing_if = "Option::is_none"
     )]
     pub shipping_fee: Option<i64>,
     /// Paid in cash, in whole đồng.
     #[serde(
         default,
-        deserialize_with = "whole",
+        deserialize_with = "opt_whole",
         skip_serializing_if = "Option::is_none"
     )]
     pub cash: Option<i64>,
-    #[serde(default, deserialize_with = "items")]
+    #[serde(default, deserialize_with = "or_default")]
     pub items: Vec<OrderItem>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<OrderCustomer>,
@@ -103,7 +103,7 @@ pub struct OrderItem {
     /// Beyond u32 in live data.
     #[serde(
         default,
-        deserialize_with = "whole",
+        deserialize_with = "opt_whole",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<i64>,
@@ -121,13 +121,13 @@ pub struct OrderItem {
     pub variation_id: Option<String>,
     #[serde(
         default,
-        deserialize_with = "whole",
+        deserialize_with = "opt_whole",
         skip_serializing_if = "Option::is_none"
     )]
     pub quantity: Option<i64>,
     #[serde(
         default,
-        deserialize_with = "whole",
+        deserialize_with = "opt_whole",
         skip_serializing_if = "Option::is_none"
     )]
     pub discount_each_product: Option<i64>,
@@ -146,7 +146,7 @@ pub struct VariationInfo {
     /// Whole đồng.
     #[serde(
         default,
-        deserialize_with = "whole",
+        deserialize_with = "opt_whole",
         skip_serializing_if = "Option::is_none"
     )]
     pub retail_price: Option<i64>,
@@ -282,34 +282,6 @@ impl Serialize for OrderStatus {
 
 impl<'de> Deserialize<'de> for OrderStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        required_whole(deserializer).map(Self::from_code)
+        whole(deserializer).map(Self::from_code)
     }
-}
-
-/// A whole number that Pancake may send as an integer, a float
-/// (`140000.0`), a numeric string or null.
-fn whole<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
-    let value = Value::deserialize(deserializer)?;
-    let number = match &value {
-        Value::Null => return Ok(None),
-        Value::Number(number) => number
-            .as_i64()
-            // Money and counts are far inside the range where f64 holds
-            // integers exactly.
-            .or_else(|| number.as_f64().map(|float| float.round() as i64)),
-        Value::String(text) => text.trim().parse::<f64>().ok().map(|f| f.round() as i64),
-        _ => None,
-    };
-    number
-        .map(Some)
-        .ok_or_else(|| serde::de::Error::custom(format!("expected a whole number, got {value}")))
-}
-
-fn required_whole<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
-    whole(deserializer)?.ok_or_else(|| serde::de::Error::custom("expected a number, got null"))
-}
-
-/// `items`, where null means none.
-fn items<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<OrderItem>, D::Error> {
-    Ok(Option::deserialize(deserializer)?.unwrap_or_default())
 }

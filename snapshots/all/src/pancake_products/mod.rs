@@ -12,10 +12,10 @@ pub mod sync;
 #[cfg(test)]
 mod tests;
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::pancake::opt_id_string;
+use crate::pancake::{opt_id_string, opt_whole};
 
 /// A product with its variations.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -44,13 +44,13 @@ pub struct Variation {
     #[serde(default)]
     pub barcode: Option<String>,
     /// Whole đồng; 0 in shops that keep no catalogue prices.
-    #[serde(default, deserialize_with = "whole")]
+    #[serde(default, deserialize_with = "opt_whole")]
     pub retail_price: Option<i64>,
     /// What makes it this variation, e.g. `Size: M`.
     #[serde(default)]
     pub fields: Vec<Attribute>,
     /// Sellable stock over all warehouses, in the variation list.
-    #[serde(default, deserialize_with = "whole")]
+    #[serde(default, deserialize_with = "opt_whole")]
     pub remain_quantity: Option<i64>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -80,11 +80,4 @@ pub struct Category {
     pub text: String,
     #[serde(default)]
     pub nodes: Vec<Category>,
-}
-
-/// A whole number that Pancake may send as a float (`140000.0`) or null.
-fn whole<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
-    let number = Option::<f64>::deserialize(deserializer)?;
-    // Prices and stock are far inside the range where f64 holds integers exactly.
-    Ok(number.map(|value| value.round() as i64))
 }

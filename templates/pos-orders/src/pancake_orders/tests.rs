@@ -4,12 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use axum::{
-    body::to_bytes,
-    extract::{Query, Request},
-    http::{Method, StatusCode},
-    Json, Router,
-};
+use axum::http::{Method, StatusCode};
 use clap::Parser;
 use serde_json::{json, Value};
 use sqlx::AnyPool;
@@ -32,98 +27,10 @@ use crate::{
     },
     pancake::{
         cli::{execute, PancakeArgs},
-        PancakeClient, PancakeConfig, PancakeError, WritePolicy,
+        testing::{Pancake, KEY, SHOP},
+        PancakeError,
     },
 };
-
-const KEY: &str = "fedcba9876543210fedcba9876543210";
-const SHOP: i64 = 20;
-
-/// A request as the stand-in received it.
-#[derive(Debug, Clone)]
-struct Received {
-    method: Method,
-    path: String,
-    query: Vec<(String, String)>,
-    body: Value,
-}
-
-impl Received {
-    fn query(&self) -> Vec<(&str, &str)> {
-        self.query
-            .iter()
-            .map(|(name, value)| (name.as_str(), value.as_str()))
-            .collect()
-    }
-}
-
-type Answer = dyn Fn(&Received) -> (StatusCode, Value) + Send + Sync;
-
-/// Pancake on a loopback port: every request is recorded, then answered by
-/// the test's `answer`.
-struct FakePancake {
-    received: Arc<Mutex<Vec<Received>>>,
-    base_url: String,
-}
-
-impl FakePancake {
-    async fn start(
-        answer: impl Fn(&Received) -> (StatusCode, Value) + Send + Sync + 'static,
-    ) -> Self {
-        let received: Arc<Mutex<Vec<Received>>> = Arc::default();
-        let answer: Arc<Answer> = Arc::new(answer);
-        let log = received.clone();
-        let app = Router::new().fallback(move |request: Request| {
-            let (log, answer) = (log.clone(), answer.clone());
-            async move {
-                let (parts, body) = request.into_parts();
-                let bytes = to_bytes(body, 1 << 20).await.unwrap_or_default();
-                let Query(query) =
-                    Query::<Vec<(String, String)>>::try_from_uri(&parts.uri).unwrap();
-                let seen = Received {
-                    method: parts.method,
-                    path: parts.uri.path().to_owned(),
-                    query,
-                    body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-                };
-                let (status, reply) = answer(&seen);
-                log.lock().unwrap().push(seen);
-                (status, Json(reply))
-            }
-        });
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        Self {
-            received,
-            base_url: format!("http://{address}/api/v1"),
-        }
-    }
-
-    fn received(&self) -> Vec<Received> {
-        self.received.lock().unwrap().clone()
-    }
-
-    /// `METHOD /path` of every request so far.
-    fn calls(&self) -> Vec<String> {
-        self.received()
-            .iter()
-            .map(|seen| format!("{} {}", seen.method, seen.path))
-            .collect()
-    }
-
-    fn client(&self, confirmed: bool) -> PancakeClient {
-        let config = PancakeConfig {
-            shop_id: Some(SHOP),
-            writes: WritePolicy {
-                confirmed,
-                allowed_shops: None,
-            },
-            ..PancakeConfig::new(&self.base_url, KEY)
-        };
-        PancakeClient::new(config).unwrap()
-    }
-}
 
 /// An order as the live API sends it: floats for money, fields these types
 /// do not name, an item id beyond u32.
@@ -155,8 +62,7 @@ fn page(orders: Vec<Value>, number: u32, total_pages: u32) -> Value {
 
 #[tokio::test]
 async fn orders_are_listed_with_every_filter_in_the_query() {
-    let pancake =
-        FakePancake::start(|_| (StatusCode::OK, page(vec![order_json(1418, 0)], 2, 3))).await;
+    let pancake = Pancake::serve(|_| (StatusCode::OK, page(vec![order_json(1418, 0)], 2, 3))).await;
     let query = OrderQuery {
         search: Some("0999999999".into()),
         statuses: vec![OrderStatus::New, OrderStatus::Confirmed],
@@ -178,9 +84,9 @@ async fn orders_are_listed_with_every_filter_in_the_query() {
     assert_eq!(order.extra["p_utm_source"], "facebook");
     assert_eq!(listed.total_pages, Some(3));
 
-    assert_eq!(pancake.calls(), ["GET /api/v1/shops/20/orders"]);
+    assert_eq!(pancake.calls(), ["GET /shops/4/orders"]);
     assert_eq!(
-        pancake.received()[0].query(),
+        pancake.hits()[0].query_pairs(),
         [
             ("api_key", KEY),
             ("search", "0999999999"),
@@ -198,7 +104,7 @@ async fn orders_are_listed_with_every_filter_in_the_query() {
 #[tokio::test]
 async fn an_order_is_read_wrapped_or_bare() {
     for wrapped in [true, false] {
-        let pancake = FakePancake::start(move |_| {
+        let pancake = Pancake::serve(move |_| {
             let order = order_json(1418, 1);
             let body = if wrapped {
                 json!({"success": true, "data": order})
@@ -210,8 +116,8 @@ async fn an_order_is_read_wrapped_or_bare() {
         .await;
         let order = pancake.client(false).order(1418).await.unwrap();
         assert_eq!((order.id, order.status), (1418, OrderStatus::Confirmed));
-        assert_eq!(pancake.calls(), ["GET /api/v1/shops/20/orders/1418"]);
-        assert_eq!(pancake.received()[0].query(), [("api_key", KEY)]);
+        assert_eq!(pancake.calls(), ["GET /shops/4/orders/1418"]);
+        assert_eq!(pancake.hits()[0].query_pairs(), [("api_key", KEY)]);
     }
 }
 
@@ -235,7 +141,7 @@ async fn an_undocumented_status_is_kept_as_it_came() {
 
 #[tokio::test]
 async fn creating_an_order_posts_once_even_when_pancake_fails() {
-    let pancake = FakePancake::start(|_| {
+    let pancake = Pancake::serve(|_| {
         (
             StatusCode::INTERNAL_SERVER_ERROR,
             json!({"message": "busy"}),
@@ -246,16 +152,16 @@ async fn creating_an_order_posts_once_even_when_pancake_fails() {
     let error = pancake.client(true).create_order(&body).await.unwrap_err();
     assert!(matches!(error, PancakeError::Status { .. }), "{error:?}");
     // A GET would have been tried three times; a create never is.
-    assert_eq!(pancake.calls(), ["POST /api/v1/shops/20/orders"]);
-    assert_eq!(pancake.received()[0].body, body);
-    assert_eq!(pancake.received()[0].query(), [("api_key", KEY)]);
+    assert_eq!(pancake.calls(), ["POST /shops/4/orders"]);
+    assert_eq!(pancake.hits()[0].body, body);
+    assert_eq!(pancake.hits()[0].query_pairs(), [("api_key", KEY)]);
 }
 
 /// Pancake keeping one order: GETs read it, a PUT replaces it unless
 /// `ignore_puts`, in which case the PUT is acknowledged and dropped.
-async fn pancake_with_one_order(ignore_puts: bool) -> FakePancake {
+async fn pancake_with_one_order(ignore_puts: bool) -> Pancake {
     let stored = Arc::new(Mutex::new(order_json(1418, 0)));
-    FakePancake::start(move |seen| {
+    Pancake::serve(move |seen| {
         if seen.method == Method::PUT {
             if !ignore_puts {
                 *stored.lock().unwrap() = seen.body.clone();
@@ -280,16 +186,16 @@ async fn a_status_change_sends_the_whole_order_back_and_reads_it_again() {
     assert_eq!(
         pancake.calls(),
         [
-            "GET /api/v1/shops/20/orders/1418",
-            "GET /api/v1/shops/20/orders/1418",
-            "PUT /api/v1/shops/20/orders/1418",
-            "GET /api/v1/shops/20/orders/1418",
+            "GET /shops/4/orders/1418",
+            "GET /shops/4/orders/1418",
+            "PUT /shops/4/orders/1418",
+            "GET /shops/4/orders/1418",
         ]
     );
     let mut expected = order_json(1418, 0);
     expected["status"] = json!(1);
     // Everything Pancake gave, unknown fields included, and only the status changed.
-    assert_eq!(pancake.received()[2].body, expected);
+    assert_eq!(pancake.hits()[2].body, expected);
 }
 
 #[tokio::test]
@@ -319,10 +225,7 @@ async fn an_unconfirmed_status_change_writes_nothing() {
         "{error:?}"
     );
     // The order was read to build the body; nothing was sent back.
-    assert!(pancake
-        .received()
-        .iter()
-        .all(|seen| seen.method == Method::GET));
+    assert!(pancake.hits().iter().all(|seen| seen.method == Method::GET));
 }
 
 /// A migrated database of its own in the temporary folder.
@@ -430,7 +333,7 @@ fn variations_for(search: &str, with_banh_mi: bool) -> Value {
 }
 
 /// Pancake with a catalogue, answering a create with `created`.
-async fn pancake_for_push(with_banh_mi: bool, created: Value) -> FakePancake {
+async fn pancake_for_push(with_banh_mi: bool, created: Value) -> Pancake {
     pancake_answering_create(with_banh_mi, StatusCode::OK, created).await
 }
 
@@ -438,8 +341,8 @@ async fn pancake_answering_create(
     with_banh_mi: bool,
     status: StatusCode,
     created: Value,
-) -> FakePancake {
-    FakePancake::start(move |seen| {
+) -> Pancake {
+    Pancake::serve(move |seen| {
         if seen.method == Method::POST {
             return (status, created.clone());
         }
@@ -485,14 +388,14 @@ async fn a_paid_sale_is_pushed_once() {
     assert_eq!(
         pancake.calls(),
         [
-            "GET /api/v1/shops/20/products/variations",
-            "GET /api/v1/shops/20/products/variations",
-            "POST /api/v1/shops/20/orders",
+            "GET /shops/4/products/variations",
+            "GET /shops/4/products/variations",
+            "POST /shops/4/orders",
         ]
     );
-    let received = pancake.received();
+    let received = pancake.hits();
     assert_eq!(
-        received[0].query(),
+        received[0].query_pairs(),
         [
             ("api_key", KEY),
             ("search", "CF-DEN"),
@@ -558,10 +461,7 @@ async fn an_unmatched_sku_refuses_the_push_before_any_post() {
     // BANH-MI-2 is not BANH-MI, however close Pancake's search thinks it is.
     assert!(message.contains("SKU BANH-MI"), "{message}");
     assert!(!message.contains("CF-DEN"), "{message}");
-    assert!(pancake
-        .received()
-        .iter()
-        .all(|seen| seen.method == Method::GET));
+    assert!(pancake.hits().iter().all(|seen| seen.method == Method::GET));
     assert_eq!(link_count(&pool).await, 0);
     pool.close().await;
     let _ = std::fs::remove_file(file);
@@ -583,10 +483,7 @@ async fn an_unconfirmed_push_makes_no_post() {
         ),
         "{error:#}"
     );
-    assert!(pancake
-        .received()
-        .iter()
-        .all(|seen| seen.method == Method::GET));
+    assert!(pancake.hits().iter().all(|seen| seen.method == Method::GET));
     assert_eq!(link_count(&pool).await, 0);
     pool.close().await;
     let _ = std::fs::remove_file(file);
@@ -607,7 +504,7 @@ async fn a_create_answer_without_an_id_records_nothing() {
     );
     assert_eq!(link_count(&pool).await, 0);
     let posts = pancake
-        .received()
+        .hits()
         .iter()
         .filter(|seen| seen.method == Method::POST)
         .count();
@@ -638,10 +535,7 @@ async fn a_create_that_may_have_happened_says_to_look_in_pancake_first() {
         error.downcast_ref::<PancakeError>(),
         Some(PancakeError::Status { .. })
     ));
-    assert_eq!(
-        pancake.calls().last().unwrap(),
-        "POST /api/v1/shops/20/orders"
-    );
+    assert_eq!(pancake.calls().last().unwrap(), "POST /shops/4/orders");
     assert_eq!(link_count(&pool).await, 0);
     pool.close().await;
     let _ = std::fs::remove_file(file);
@@ -666,7 +560,7 @@ async fn pulling_twice_keeps_one_copy_per_order_and_takes_changes() {
     let (pool, file) = local_database().await;
     let status_of_1420 = Arc::new(Mutex::new(19));
     let current = status_of_1420.clone();
-    let pancake = FakePancake::start(move |seen| {
+    let pancake = Pancake::serve(move |seen| {
         (
             StatusCode::OK,
             changed_orders(&seen.query, *current.lock().unwrap()),
@@ -687,7 +581,7 @@ async fn pulling_twice_keeps_one_copy_per_order_and_takes_changes() {
         }
     );
     assert_eq!(
-        pancake.received()[1].query(),
+        pancake.hits()[1].query_pairs(),
         [
             ("api_key", KEY),
             ("updateStatus", "updated_at"),
@@ -768,7 +662,7 @@ fn pancake_args(words: &[&str]) -> PancakeArgs {
 #[tokio::test]
 async fn pancake_orders_list_prints_a_table() {
     let pancake =
-        FakePancake::start(|_| (StatusCode::OK, page(vec![order_json(1418, 19)], 1, 4))).await;
+        Pancake::serve(|_| (StatusCode::OK, page(vec![order_json(1418, 19)], 1, 4))).await;
     let args = pancake_args(&["list", "--status", "19", "--status", "0"]);
     let printed = execute(&pancake.client(false), &Config::without_flags(), args)
         .await
@@ -779,9 +673,9 @@ async fn pancake_orders_list_prints_a_table() {
          1418  1418    19 không rõ  280000  Hoàng Anh  2026-05-07T11:05:00\n\
          page 1 of 4\n"
     );
-    let received = pancake.received();
+    let received = pancake.hits();
     let statuses: Vec<(&str, &str)> = received[0]
-        .query()
+        .query_pairs()
         .into_iter()
         .filter(|(name, _)| *name == "filter_status[]")
         .collect();

@@ -578,3 +578,45 @@ pub fn opt_id_string<'de, D: Deserializer<'de>>(
 ) -> Result<Option<String>, D::Error> {
     Option::<RawId>::deserialize(deserializer).map(|id| id.map(String::from))
 }
+
+/// `deserialize_with` helper: a number that Pancake may send as a JSON
+/// number, a numeric string or null. A blank string says as little as a
+/// null; any other non-number is an error. Pair it with `#[serde(default)]`
+/// so an absent field is `None` too.
+pub fn opt_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<f64>, D::Error> {
+    let value = Value::deserialize(deserializer)?;
+    let number = match &value {
+        Value::Null => return Ok(None),
+        Value::String(text) if text.trim().is_empty() => return Ok(None),
+        Value::Number(number) => number.as_f64(),
+        Value::String(text) => text.trim().parse::<f64>().ok(),
+        _ => None,
+    };
+    number
+        .filter(|number| number.is_finite())
+        .map(Some)
+        .ok_or_else(|| serde::de::Error::custom(format!("expected a number, got {value}")))
+}
+
+/// `deserialize_with` helper: a count or an amount of đồng, read as
+/// [`opt_number`] reads it (`140000.0` included) and rounded.
+pub fn opt_whole<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+    // Counts, ids and đồng amounts stay far inside the range where f64 holds
+    // integers exactly.
+    Ok(opt_number(deserializer)?.map(|number| number.round() as i64))
+}
+
+/// `deserialize_with` helper: as [`opt_whole`], for a field that must be there.
+pub fn whole<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+    opt_whole(deserializer)?.ok_or_else(|| serde::de::Error::custom("expected a number, got null"))
+}
+
+/// `deserialize_with` helper: a null read as the type's default (an empty
+/// list or string). Pair it with `#[serde(default)]` for an absent field.
+pub fn or_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
