@@ -15,6 +15,15 @@
   var alertBox = $("pos-alert");
   var tendered = $("pos-tendered");
   var discount = $("pos-discount");
+  // The warehouse this till sells from, where the app has several: kept per
+  // device, since a till stays where it stands.
+  var till = $("pos-warehouse");
+  var TILL_KEY = "poscake.till.warehouse";
+  if (till) {
+    var remembered = window.localStorage.getItem(TILL_KEY);
+    if (remembered && till.querySelector('option[value="' + remembered + '"]')) { till.value = remembered; }
+    till.addEventListener("change", function () { window.localStorage.setItem(TILL_KEY, till.value); });
+  }
   var completeButton = $("pos-complete");
 
   // One sale. `key` is the Idempotency-Key: made once per cart content, so a
@@ -344,7 +353,8 @@
     return post("/api/orders", {
       items: sale.items.map(function (item) { return { productId: item.productId, quantity: item.quantity }; }),
       customerId: sale.customerId,
-      discount: readAmount(discount)
+      discount: readAmount(discount),
+      warehouseId: till ? Number(till.value) : undefined
     }, { "Idempotency-Key": sale.key });
   }
 

@@ -30,6 +30,8 @@ use crate::geo;
 use crate::notifications;
 use crate::payments;
 use crate::reports;
+use crate::warehouses;
+use crate::webhooks;
 
 /// What every handler can reach. Cloned per request, so it holds only handles
 /// and small copies.
@@ -50,6 +52,8 @@ pub struct AppState {
     pub shifts: ShiftRules,
     /// The time zone reports cut days in.
     pub reports: ReportSettings,
+    /// How Pancake's webhooks are checked and outgoing ones retried.
+    pub webhooks: crate::webhooks::Settings,
 }
 
 impl AppState {
@@ -66,6 +70,7 @@ impl AppState {
             payments: Gateways::default(),
             shifts: ShiftRules::default(),
             reports: ReportSettings::default(),
+            webhooks: crate::webhooks::Settings::default(),
         }
     }
 
@@ -104,6 +109,11 @@ impl AppState {
     pub fn with_reports(self, reports: ReportSettings) -> Self {
         Self { reports, ..self }
     }
+
+    /// The same state receiving and sending webhooks with these settings.
+    pub fn with_webhooks(self, webhooks: crate::webhooks::Settings) -> Self {
+        Self { webhooks, ..self }
+    }
 }
 
 /// Builds the whole router. Each feature module contributes its routes with
@@ -128,6 +138,8 @@ pub fn app(state: AppState) -> Router {
         .merge(geo::router())
         .merge(payments::router())
         .merge(reports::router())
+        .merge(warehouses::router())
+        .merge(webhooks::router())
         .fallback(web::not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),

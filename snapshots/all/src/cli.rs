@@ -101,6 +101,10 @@ async fn serve(config: &Config) -> anyhow::Result<()> {
     notifications.channels.log_summary();
     let worker = crate::notifications::worker::Worker::new(pool.clone(), notifications.clone());
     let worker = tokio::spawn(worker.run());
+    let webhooks = crate::webhooks::Settings::from_env()?;
+    webhooks.log_summary();
+    let webhook_worker =
+        crate::webhooks::worker::Worker::new(pool.clone(), webhooks.outbound.clone())?.spawn();
     let state = AppState::new(pool.clone(), config.sales_rules())
         .with_shop_name(config.shop_name.clone())
         .with_auth(config.auth.settings())
@@ -108,12 +112,14 @@ async fn serve(config: &Config) -> anyhow::Result<()> {
         .with_shift_rules(crate::payments::shifts::ShiftRules::from_env())
         .with_reports(reports)
         .with_notifications(notifications);
+    let state = state.with_webhooks(webhooks);
     app::serve(listener, state).await?;
     // The worker stops after the round it is in; a delivery it was sending
     // when killed would be claimed again once its lease lapses.
     if let Err(err) = worker.await {
         tracing::error!(error = %err, "the notification worker panicked");
     }
+    webhook_worker.stop().await;
     pool.close().await;
     Ok(())
 }

@@ -25,6 +25,7 @@ pub mod orders;
 pub mod pagination;
 pub mod pancake;
 pub mod pancake_customers;
+pub mod pancake_inventory;
 pub mod pancake_orders;
 pub mod pancake_products;
 pub mod payments;
@@ -34,7 +35,9 @@ pub mod search;
 pub mod seed;
 pub mod settings;
 pub mod validate;
+pub mod warehouses;
 pub mod web;
+pub mod webhooks;
 
 pub use app::{app, AppState};
 pub use error::AppError;

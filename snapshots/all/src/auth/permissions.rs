@@ -100,10 +100,18 @@ pub enum Permission {
     ShiftsRead,
     /// See the sales, stock and customer reports and download them.
     ReportsRead,
+    /// See the warehouses, what each holds, and the transfers between them.
+    WarehousesRead,
+    /// Add, edit, close and reopen warehouses and choose the default one.
+    WarehousesWrite,
+    /// Move stock from one warehouse to another.
+    TransfersWrite,
+    /// Add, pause and remove webhook endpoints, see their secrets once, read the delivery log and what Pancake sent.
+    WebhooksManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 23] = [
+    pub const ALL: [Permission; 27] = [
         Permission::CatalogRead,
         Permission::CatalogWrite,
         Permission::CustomersRead,
@@ -127,6 +135,10 @@ impl Permission {
         Permission::ShiftsApprove,
         Permission::ShiftsRead,
         Permission::ReportsRead,
+        Permission::WarehousesRead,
+        Permission::WarehousesWrite,
+        Permission::TransfersWrite,
+        Permission::WebhooksManage,
     ];
 
     /// The name used in manifests, logs and the README's table.
@@ -155,6 +167,10 @@ impl Permission {
             Self::ShiftsApprove => "shifts.approve",
             Self::ShiftsRead => "shifts.read",
             Self::ReportsRead => "reports.read",
+            Self::WarehousesRead => "warehouses.read",
+            Self::WarehousesWrite => "warehouses.write",
+            Self::TransfersWrite => "transfers.write",
+            Self::WebhooksManage => "webhooks.manage",
         }
     }
 
@@ -183,6 +199,10 @@ impl Permission {
             Self::ShiftsApprove => "Close a cash shift whose counted cash differs from the expected by more than the limit",
             Self::ShiftsRead => "List past cash shifts and their Z-reports",
             Self::ReportsRead => "See the sales, stock and customer reports and download them",
+            Self::WarehousesRead => "See the warehouses, what each holds, and the transfers between them",
+            Self::WarehousesWrite => "Add, edit, close and reopen warehouses and choose the default one",
+            Self::TransfersWrite => "Move stock from one warehouse to another",
+            Self::WebhooksManage => "Add, pause and remove webhook endpoints, see their secrets once, read the delivery log and what Pancake sent",
         }
     }
 
@@ -212,6 +232,10 @@ impl Permission {
             Self::ShiftsApprove => &[Role::Manager],
             Self::ShiftsRead => &[Role::Manager],
             Self::ReportsRead => &[Role::Manager],
+            Self::WarehousesRead => &[Role::Manager, Role::Staff, Role::Cashier],
+            Self::WarehousesWrite => &[Role::Manager],
+            Self::TransfersWrite => &[Role::Manager, Role::Staff],
+            Self::WebhooksManage => &[],
         }
     }
 }
@@ -268,6 +292,7 @@ pub const ROUTES: &[RouteRule] = &[
     rule("POST", "/api/payments/ipn/momo", Access::Public),
     rule("POST", "/api/payments/webhooks/stripe", Access::Public),
     rule("GET", "/payments/return/{provider}", Access::Public),
+    rule("POST", "/webhooks/pancake", Access::Public),
     rule("POST", "/logout", Access::SignedIn),
     rule("GET", "/account", Access::SignedIn),
     rule("POST", "/account/password", Access::SignedIn),
@@ -814,6 +839,161 @@ pub const ROUTES: &[RouteRule] = &[
         "GET",
         "/reports/{report}/export",
         Access::Requires(Permission::ReportsRead),
+    ),
+    rule(
+        "GET",
+        "/api/warehouses",
+        Access::Requires(Permission::WarehousesRead),
+    ),
+    rule(
+        "GET",
+        "/api/warehouses/{id}",
+        Access::Requires(Permission::WarehousesRead),
+    ),
+    rule(
+        "GET",
+        "/api/transfers",
+        Access::Requires(Permission::WarehousesRead),
+    ),
+    rule(
+        "GET",
+        "/api/transfers/{id}",
+        Access::Requires(Permission::WarehousesRead),
+    ),
+    rule(
+        "GET",
+        "/warehouses",
+        Access::Requires(Permission::WarehousesRead),
+    ),
+    rule(
+        "GET",
+        "/warehouses/{id}",
+        Access::Requires(Permission::WarehousesRead),
+    ),
+    rule(
+        "GET",
+        "/transfers",
+        Access::Requires(Permission::WarehousesRead),
+    ),
+    rule(
+        "GET",
+        "/transfers/{id}",
+        Access::Requires(Permission::WarehousesRead),
+    ),
+    rule(
+        "POST",
+        "/api/warehouses",
+        Access::Requires(Permission::WarehousesWrite),
+    ),
+    rule(
+        "PUT",
+        "/api/warehouses/{id}",
+        Access::Requires(Permission::WarehousesWrite),
+    ),
+    rule(
+        "POST",
+        "/api/warehouses/{id}/default",
+        Access::Requires(Permission::WarehousesWrite),
+    ),
+    rule(
+        "GET",
+        "/warehouses/new",
+        Access::Requires(Permission::WarehousesWrite),
+    ),
+    rule(
+        "POST",
+        "/warehouses",
+        Access::Requires(Permission::WarehousesWrite),
+    ),
+    rule(
+        "POST",
+        "/warehouses/{id}",
+        Access::Requires(Permission::WarehousesWrite),
+    ),
+    rule(
+        "GET",
+        "/warehouses/{id}/edit",
+        Access::Requires(Permission::WarehousesWrite),
+    ),
+    rule(
+        "POST",
+        "/warehouses/{id}/default",
+        Access::Requires(Permission::WarehousesWrite),
+    ),
+    rule(
+        "POST",
+        "/api/transfers",
+        Access::Requires(Permission::TransfersWrite),
+    ),
+    rule(
+        "GET",
+        "/transfers/new",
+        Access::Requires(Permission::TransfersWrite),
+    ),
+    rule(
+        "POST",
+        "/transfers",
+        Access::Requires(Permission::TransfersWrite),
+    ),
+    rule(
+        "GET",
+        "/webhooks",
+        Access::Requires(Permission::WebhooksManage),
+    ),
+    rule(
+        "POST",
+        "/webhooks/endpoints",
+        Access::Requires(Permission::WebhooksManage),
+    ),
+    rule(
+        "POST",
+        "/webhooks/endpoints/{id}/active",
+        Access::Requires(Permission::WebhooksManage),
+    ),
+    rule(
+        "POST",
+        "/webhooks/endpoints/{id}/delete",
+        Access::Requires(Permission::WebhooksManage),
+    ),
+    rule(
+        "POST",
+        "/webhooks/deliveries/{id}/retry",
+        Access::Requires(Permission::WebhooksManage),
+    ),
+    rule(
+        "GET",
+        "/api/webhooks/endpoints",
+        Access::Requires(Permission::WebhooksManage),
+    ),
+    rule(
+        "POST",
+        "/api/webhooks/endpoints",
+        Access::Requires(Permission::WebhooksManage),
+    ),
+    rule(
+        "PUT",
+        "/api/webhooks/endpoints/{id}",
+        Access::Requires(Permission::WebhooksManage),
+    ),
+    rule(
+        "DELETE",
+        "/api/webhooks/endpoints/{id}",
+        Access::Requires(Permission::WebhooksManage),
+    ),
+    rule(
+        "GET",
+        "/api/webhooks/deliveries",
+        Access::Requires(Permission::WebhooksManage),
+    ),
+    rule(
+        "POST",
+        "/api/webhooks/deliveries/{id}/retry",
+        Access::Requires(Permission::WebhooksManage),
+    ),
+    rule(
+        "GET",
+        "/api/webhooks/inbound",
+        Access::Requires(Permission::WebhooksManage),
     ),
 ];
 

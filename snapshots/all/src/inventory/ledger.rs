@@ -17,6 +17,10 @@ pub enum MovementKind {
     Adjustment,
     /// Delivered by a supplier (positive).
     Receipt,
+    /// Sent to another warehouse (negative); paired with a `TransferIn`.
+    TransferOut,
+    /// Received from another warehouse (positive).
+    TransferIn,
 }
 
 impl MovementKind {
@@ -26,6 +30,8 @@ impl MovementKind {
             Self::CancelRestock => "CANCEL_RESTOCK",
             Self::Adjustment => "ADJUSTMENT",
             Self::Receipt => "RECEIPT",
+            Self::TransferOut => "TRANSFER_OUT",
+            Self::TransferIn => "TRANSFER_IN",
         }
     }
 }
@@ -112,6 +118,7 @@ pub async fn post(
     if movement.quantity < 0 {
         warn_if_low(conn, movement.variant_id, movement.quantity).await?;
     }
+    crate::webhooks::outbound::stock_changed(conn, id, movement).await?;
     Ok(Posted::Done(id))
 }
 
@@ -173,6 +180,21 @@ pub async fn on_hand(
     .fetch_optional(conn)
     .await?;
     Ok(on_hand.unwrap_or(0))
+}
+
+/// The warehouse a sale or stock change uses: the one named, if it exists
+/// and is open; the default one when none is named.
+pub async fn stock_warehouse(
+    conn: &mut AnyConnection,
+    named: Option<i64>,
+) -> Result<Option<i64>, sqlx::Error> {
+    let Some(id) = named else {
+        return default_warehouse(conn).await.map(Some);
+    };
+    sqlx::query_scalar("SELECT id FROM warehouses WHERE id = $1 AND active = 1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await
 }
 
 /// The warehouse that sales and stock changes use when none is named.

@@ -35,7 +35,8 @@ pub struct Movement {
     pub warehouse_id: i64,
     /// Signed: negative took stock out.
     pub quantity: i64,
-    /// `SALE`, `CANCEL_RESTOCK`, `ADJUSTMENT` or `RECEIPT`.
+    /// `SALE`, `CANCEL_RESTOCK`, `ADJUSTMENT` or `RECEIPT`, and with many
+    /// warehouses `TRANSFER_OUT` and `TRANSFER_IN`.
     pub kind: String,
     pub reason: String,
     pub order_id: Option<i64>,

@@ -98,10 +98,8 @@ async fn change(
             None => AppError::invalid("productId", Problem::NoSuchProduct),
         });
     };
-    let warehouse_id = match request.warehouse_id {
-        Some(id) if repo::warehouse_exists(conn, id).await? => id,
-        Some(_) => return Err(AppError::invalid("warehouseId", Problem::NoSuchWarehouse)),
-        None => ledger::default_warehouse(conn).await?,
+    let Some(warehouse_id) = ledger::stock_warehouse(conn, request.warehouse_id).await? else {
+        return Err(AppError::invalid("warehouseId", Problem::NoSuchWarehouse));
     };
     let movement = NewMovement {
         variant_id,

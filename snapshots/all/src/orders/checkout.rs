@@ -84,7 +84,9 @@ pub async fn place(
         pricing::price(&inputs, order_discount, rules.tax_inclusive).map_err(pricing_error)?;
 
     let now = clock::now_utc();
-    let warehouse_id = ledger::default_warehouse(&mut tx).await?;
+    let Some(warehouse_id) = ledger::stock_warehouse(&mut tx, request.warehouse_id).await? else {
+        return Err(AppError::invalid("warehouseId", Problem::NoSuchWarehouse));
+    };
     let header = NewOrder {
         customer_id: request.customer_id,
         warehouse_id,
@@ -157,6 +159,9 @@ fn replayed(
 ) -> Result<(Order, Placed), AppError> {
     let same = order.header.order_discount == order_discount
         && order.header.customer_id == request.customer_id
+        && request
+            .warehouse_id
+            .is_none_or(|id| id == order.header.warehouse_id)
         && order.items.len() == wanted.len()
         && order.items.iter().zip(wanted).all(|(line, item)| {
             line.product_id == item.product_id

@@ -150,12 +150,14 @@ pub struct Order {
 
 /// The body of `POST /api/orders`. Discounts are amounts in the minor unit:
 /// an item's comes off that whole line, the order's is shared among lines.
+/// Without `warehouseId` the stock comes from the default warehouse.
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderRequest {
     pub items: Option<Vec<ItemRequest>>,
     pub customer_id: Option<i64>,
     pub discount: Option<i64>,
+    pub warehouse_id: Option<i64>,
 }
 
 /// One item to sell: a product's default variant unless `variantId` says.

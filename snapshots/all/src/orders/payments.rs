@@ -90,6 +90,16 @@ pub async fn record(
             .link(format!("/orders/{order_id}"));
         emit(&mut *conn, events::ORDER_PAID, notice).await?;
     }
+    if status == OrderStatus::Paid {
+        crate::webhooks::outbound::order_paid(
+            &mut *conn,
+            order_id,
+            &order.number,
+            order.total,
+            paid,
+        )
+        .await?;
+    }
     let payments = repo::payments(&mut *conn, order_id).await?;
     Ok(PaymentOutcome {
         order_id,

@@ -41,6 +41,10 @@ enum PancakeCommand {
     Customers(crate::pancake_customers::cli::CustomerArgs),
     /// Orders, and the app's sales pushed to Pancake.
     Orders(crate::pancake_orders::cli::OrderArgs),
+    /// Warehouses, and the app's warehouse each is linked to.
+    Warehouses(crate::warehouses::cli::WarehouseArgs),
+    /// Stock histories and analytics, and the app's stock checked against Pancake's.
+    Inventory(crate::pancake_inventory::cli::InventoryArgs),
 }
 
 /// Runs a `pancake` subcommand. The client reads its own settings
@@ -89,6 +93,12 @@ pub async fn execute(
         }
         PancakeCommand::Orders(orders) => {
             crate::pancake_orders::cli::execute(client, config, orders).await
+        }
+        PancakeCommand::Warehouses(warehouses) => {
+            crate::warehouses::cli::execute(client, config, warehouses).await
+        }
+        PancakeCommand::Inventory(inventory) => {
+            crate::pancake_inventory::cli::execute(client, config, inventory).await
         }
     }
 }

@@ -4,6 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
@@ -564,6 +565,27 @@ impl From<RawId> for String {
             RawId::Int(number) => number.to_string(),
         }
     }
+}
+
+/// What must be escaped in one path segment: the URL path set, plus `/` and
+/// `%` so that a segment can never become two or decode to something else.
+const PATH_SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
+/// An id, SKU or code as one URL path segment: SKUs may hold spaces or
+/// slashes, and nothing a shop types should change which path is called.
+pub fn path_segment(text: &str) -> String {
+    utf8_percent_encode(text, PATH_SEGMENT).to_string()
 }
 
 /// `deserialize_with` helper: a string-or-integer id as `String`.

@@ -19,7 +19,7 @@ pub(crate) mod testing;
 mod tests;
 
 pub use client::{
-    id_string, opt_id_string, opt_number, opt_whole, or_default, whole, Page, PageStyle, PancakeClient,
-    PancakeConfig, RetryPolicy, Shop, WritePolicy, DEFAULT_BASE_URL,
+    id_string, opt_id_string, opt_number, opt_whole, or_default, path_segment, whole, Page,
+    PageStyle, PancakeClient, PancakeConfig, RetryPolicy, Shop, WritePolicy, DEFAULT_BASE_URL,
 };
 pub use error::PancakeError;

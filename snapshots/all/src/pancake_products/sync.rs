@@ -10,7 +10,7 @@
 //! threshold, cost) is left as it is.
 
 use serde::Serialize;
-use sqlx::AnyPool;
+use sqlx::{AnyConnection, AnyPool};
 
 use super::{api::PAGE_SIZE, Product};
 use crate::{
@@ -60,29 +60,40 @@ pub async fn plan_import(client: &PancakeClient, db: &AnyPool) -> anyhow::Result
     let mut conn = db.acquire().await?;
     let mut plan = Vec::new();
     for product in &products {
-        for wanted in candidates(product) {
-            let action = match (&wanted.skip, find_by_sku(&mut conn, &wanted.sku).await?) {
-                (Some(reason), _) => Action::Skip {
-                    reason: reason.clone(),
-                },
-                (None, None) => Action::Create,
-                (None, Some(local)) => {
-                    let changes = differences(&local, &wanted);
-                    if changes.is_empty() {
-                        Action::Unchanged
-                    } else {
-                        Action::Update { changes }
-                    }
+        plan.extend(plan_product(&mut conn, product).await?);
+    }
+    Ok(plan)
+}
+
+/// What importing one Pancake product would do, one line per variation
+/// with a SKU; for a product Pancake sent on its own (a webhook).
+pub async fn plan_product(
+    conn: &mut AnyConnection,
+    product: &Product,
+) -> Result<Vec<Planned>, AppError> {
+    let mut plan = Vec::new();
+    for wanted in candidates(product) {
+        let action = match (&wanted.skip, find_by_sku(conn, &wanted.sku).await?) {
+            (Some(reason), _) => Action::Skip {
+                reason: reason.clone(),
+            },
+            (None, None) => Action::Create,
+            (None, Some(local)) => {
+                let changes = differences(&local, &wanted);
+                if changes.is_empty() {
+                    Action::Unchanged
+                } else {
+                    Action::Update { changes }
                 }
-            };
-            plan.push(Planned {
-                sku: wanted.sku,
-                name: wanted.name,
-                price: wanted.price,
-                barcode: wanted.barcode,
-                action,
-            });
-        }
+            }
+        };
+        plan.push(Planned {
+            sku: wanted.sku,
+            name: wanted.name,
+            price: wanted.price,
+            barcode: wanted.barcode,
+            action,
+        });
     }
     Ok(plan)
 }
@@ -176,7 +187,19 @@ pub async fn apply_import(db: &AnyPool, plan: &[Planned]) -> anyhow::Result<Appl
 
 async fn import_one(db: &AnyPool, item: &Planned) -> Result<catalog::UpsertOutcome, AppError> {
     let mut tx = db::begin_write(db).await?;
-    let existing = find_by_sku(&mut tx, &item.sku).await?;
+    let outcome = import_planned(&mut tx, item).await?;
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// Writes one planned create or update through the catalogue's upsert, in
+/// the caller's transaction, keeping what the app holds that Pancake does
+/// not know.
+pub async fn import_planned(
+    conn: &mut AnyConnection,
+    item: &Planned,
+) -> Result<catalog::UpsertOutcome, AppError> {
+    let existing = find_by_sku(conn, &item.sku).await?;
     let mut request = match &existing {
         Some(local) => ProductRequest {
             category_id: local.category_id,
@@ -197,7 +220,6 @@ async fn import_one(db: &AnyPool, item: &Planned) -> Result<catalog::UpsertOutco
         request.barcode.clone_from(&item.barcode);
     }
     let input = request.validate()?;
-    let (_, outcome) = catalog::upsert_product(&mut tx, &input).await?;
-    tx.commit().await?;
+    let (_, outcome) = catalog::upsert_product(conn, &input).await?;
     Ok(outcome)
 }

@@ -115,6 +115,8 @@ impl ProductPage {
             "SALE" => t.kind_sale,
             "CANCEL_RESTOCK" => t.kind_cancel_restock,
             "RECEIPT" => t.kind_receipt,
+            "TRANSFER_OUT" => t.kind_transfer_out,
+            "TRANSFER_IN" => t.kind_transfer_in,
             _ => t.kind_adjustment,
         }
     }

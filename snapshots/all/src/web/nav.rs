@@ -107,4 +107,22 @@ pub const NAV: &[NavEntry] = &[
         en: "Reports",
         permission: Some(Permission::ReportsRead),
     },
+    NavEntry {
+        href: "/warehouses",
+        vi: "Kho hàng",
+        en: "Warehouses",
+        permission: Some(Permission::WarehousesRead),
+    },
+    NavEntry {
+        href: "/transfers",
+        vi: "Chuyển kho",
+        en: "Transfers",
+        permission: Some(Permission::WarehousesRead),
+    },
+    NavEntry {
+        href: "/webhooks",
+        vi: "Webhook",
+        en: "Webhooks",
+        permission: Some(Permission::WebhooksManage),
+    },
 ];

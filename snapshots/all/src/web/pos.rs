@@ -5,7 +5,9 @@
 use axum::{extract::State, routing::get, Router};
 
 use super::{layout::Chrome, ok, PageResult};
-use crate::{payments::till::TillMethods, AppState};
+use crate::payments::till::TillMethods;
+use crate::warehouses::{self, model::WarehouseDetail};
+use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/pos", get(show))
@@ -17,9 +19,21 @@ struct PosPage {
     c: Chrome,
     /// The gateways the customer may pay through besides cash.
     payments: TillMethods,
+    /// The open warehouses the till may sell from.
+    warehouses: Vec<WarehouseDetail>,
 }
 
 async fn show(c: Chrome, State(state): State<AppState>) -> PageResult {
     let payments = TillMethods::new(&state.payments, c.lang);
-    ok(&PosPage { c, payments })
+    let warehouses = warehouses::service::list(&state.db)
+        .await
+        .map_err(|err| c.error(err))?
+        .into_iter()
+        .filter(|warehouse| warehouse.active)
+        .collect();
+    ok(&PosPage {
+        c,
+        payments,
+        warehouses,
+    })
 }

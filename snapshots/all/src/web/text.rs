@@ -100,6 +100,7 @@ texts! {
     pos_available: "còn", "available";
     pos_failed: "Không kết nối được máy chủ. Thử lại.", "Could not reach the server. Try again.";
     pos_payment: "Thanh toán", "Payment";
+    pos_warehouse: "Bán từ kho", "Selling from";
     pos_customer_phone: "SĐT khách hàng (không bắt buộc)", "Customer phone (optional)";
     pos_find: "Tìm khách", "Find";
     pos_customer_none: "Không có khách hàng với số này.", "No customer has this number.";
@@ -208,6 +209,8 @@ texts! {
     kind_sale: "Bán hàng", "Sale";
     kind_cancel_restock: "Huỷ đơn, trả kho", "Cancelled order";
     kind_receipt: "Nhập hàng", "Delivery";
+    kind_transfer_out: "Chuyển đi", "Transferred out";
+    kind_transfer_in: "Chuyển đến", "Transferred in";
     kind_adjustment: "Điều chỉnh", "Adjustment";
     // Customers
     customers: "Khách hàng", "Customers";

@@ -35,3 +35,4 @@ mod settings;
 mod shifts;
 mod stripe;
 mod vnpay;
+mod warehouses;

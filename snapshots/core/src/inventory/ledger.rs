@@ -126,6 +126,20 @@ pub async fn on_hand(
     Ok(on_hand.unwrap_or(0))
 }
 
+/// The warehouse a sale or stock change uses: the one named, if it exists; the default one when none is named.
+pub async fn stock_warehouse(
+    conn: &mut AnyConnection,
+    named: Option<i64>,
+) -> Result<Option<i64>, sqlx::Error> {
+    let Some(id) = named else {
+        return default_warehouse(conn).await.map(Some);
+    };
+    sqlx::query_scalar("SELECT id FROM warehouses WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
 /// The warehouse that sales and stock changes use when none is named.
 pub async fn default_warehouse(conn: &mut AnyConnection) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT id FROM warehouses WHERE is_default = 1")

@@ -44,14 +44,6 @@ pub async fn resolve_variant(
     .await
 }
 
-pub async fn warehouse_exists(conn: &mut AnyConnection, id: i64) -> Result<bool, sqlx::Error> {
-    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM warehouses WHERE id = $1")
-        .bind(id)
-        .fetch_optional(conn)
-        .await?;
-    Ok(found.is_some())
-}
-
 pub async fn warehouses(conn: &mut AnyConnection) -> Result<Vec<Warehouse>, sqlx::Error> {
     sqlx::query_as("SELECT id, code, name, is_default FROM warehouses ORDER BY id")
         .fetch_all(conn)

@@ -348,6 +348,62 @@ pub async fn pull_orders(
     Ok(pulled)
 }
 
+/// What [`keep_order`] did with one order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kept {
+    Created,
+    Updated,
+    /// The copy already said exactly this.
+    Unchanged,
+    /// The copy is of a later version (its `updated_at` is after this
+    /// one's), so it was left as it is: deliveries can arrive out of order.
+    Stale,
+}
+
+/// Keeps a copy of one order Pancake sent (`raw` is the order as it came),
+/// in the caller's transaction, unless the copy held is newer: it is
+/// overwritten only when this order's `updated_at` is the same or later.
+/// An order without `updated_at` only replaces a copy without one too.
+pub async fn keep_order(
+    conn: &mut AnyConnection,
+    shop_id: i64,
+    order: &PancakeOrder,
+    raw: &Value,
+) -> anyhow::Result<Kept> {
+    let text = serde_json::to_string(raw)?;
+    let stored: Option<(String, Option<String>)> = sqlx::query_as(
+        "SELECT raw, updated_at FROM pancake_orders WHERE shop_id = $1 AND pancake_id = $2",
+    )
+    .bind(shop_id)
+    .bind(order.id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let kept = match &stored {
+        None => Kept::Created,
+        Some((stored, _)) if *stored == text => return Ok(Kept::Unchanged),
+        Some((_, stored_at)) => {
+            let incoming = order.updated_at.as_deref().map(comparable_time);
+            let held = stored_at.as_deref().map(comparable_time);
+            if incoming < held {
+                return Ok(Kept::Stale);
+            }
+            Kept::Updated
+        }
+    };
+    upsert(conn, shop_id, order, &text, &clock::now_utc()).await?;
+    Ok(kept)
+}
+
+/// Pancake's timestamp in a form that sorts in time order: it sends naive
+/// UTC text with or without fractions of a second and sometimes a `Z`, so
+/// the offset is dropped and the fraction padded to microseconds.
+fn comparable_time(text: &str) -> String {
+    let text = text.trim().trim_end_matches('Z');
+    let text = text.strip_suffix("+00:00").unwrap_or(text);
+    let (seconds, fraction) = text.split_once('.').unwrap_or((text, ""));
+    format!("{seconds}.{fraction:0<6}")
+}
+
 async fn upsert(
     conn: &mut AnyConnection,
     shop_id: i64,

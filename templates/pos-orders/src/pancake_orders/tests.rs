@@ -11,7 +11,7 @@ use sqlx::AnyPool;
 
 use super::{
     api::OrderQuery,
-    sync::{self, Pulled, Pushed, PUSHED_STATUS},
+    sync::{self, Kept, Pulled, Pushed, PUSHED_STATUS},
     OrderStatus, PancakeOrder,
 };
 use crate::{
@@ -638,6 +638,65 @@ async fn pulling_twice_keeps_one_copy_per_order_and_takes_changes() {
         .unwrap();
     let raw: Value = serde_json::from_str(&raw).unwrap();
     assert_eq!(raw["p_utm_source"], "facebook");
+    pool.close().await;
+    let _ = std::fs::remove_file(file);
+}
+
+#[tokio::test]
+async fn a_kept_order_is_only_replaced_by_the_same_or_a_later_version() {
+    let (pool, file) = local_database().await;
+    let version = |updated_at: Option<&str>, status: i64| {
+        let mut raw = order_json(1418, status);
+        match updated_at {
+            Some(at) => raw["updated_at"] = json!(at),
+            None => {
+                raw.as_object_mut().unwrap().remove("updated_at");
+            }
+        }
+        let order: PancakeOrder = serde_json::from_value(raw.clone()).unwrap();
+        (order, raw)
+    };
+    let keep = |updated_at: Option<&'static str>, status: i64| {
+        let pool = pool.clone();
+        let (order, raw) = version(updated_at, status);
+        async move {
+            let mut conn = pool.acquire().await.unwrap();
+            sync::keep_order(&mut conn, SHOP, &order, &raw)
+                .await
+                .unwrap()
+        }
+    };
+    let status = || async {
+        sqlx::query_scalar::<_, i64>("SELECT status FROM pancake_orders WHERE pancake_id = 1418")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    };
+
+    assert_eq!(keep(Some("2026-05-07T11:05:00"), 0).await, Kept::Created);
+    assert_eq!(keep(Some("2026-05-07T11:05:00"), 0).await, Kept::Unchanged);
+    // Later, with a fraction of a second Pancake sometimes sends.
+    assert_eq!(keep(Some("2026-05-07T11:05:00.5"), 1).await, Kept::Updated);
+    assert_eq!(status().await, 1);
+    // An earlier delivery arriving late changes nothing, with or without Z.
+    assert_eq!(keep(Some("2026-05-07T11:05:00Z"), 6).await, Kept::Stale);
+    assert_eq!(
+        keep(Some("2026-05-07T11:04:59.999999"), 6).await,
+        Kept::Stale
+    );
+    assert_eq!(keep(None, 6).await, Kept::Stale);
+    assert_eq!(status().await, 1);
+    // The same version again is taken: Pancake changed it without a new time.
+    assert_eq!(
+        keep(Some("2026-05-07T11:05:00.500000"), 2).await,
+        Kept::Updated
+    );
+    assert_eq!(status().await, 2);
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pancake_orders")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 1);
     pool.close().await;
     let _ = std::fs::remove_file(file);
 }

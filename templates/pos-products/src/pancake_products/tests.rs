@@ -420,3 +420,46 @@ async fn importing_plans_first_then_writes_through_the_catalogue() {
     pool.close().await;
     let _ = std::fs::remove_file(file);
 }
+
+#[tokio::test]
+async fn one_product_is_planned_and_written_in_the_callers_transaction() {
+    let (pool, file) = local_catalog().await;
+    let product: super::Product = serde_json::from_value(shirt(140_000)).unwrap();
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM products")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    };
+
+    let mut tx = db::begin_write(&pool).await.unwrap();
+    let plan = sync::plan_product(&mut tx, &product).await.unwrap();
+    let skus: Vec<(&str, &Action)> = plan
+        .iter()
+        .map(|item| (item.sku.as_str(), &item.action))
+        .collect();
+    assert_eq!(
+        skus,
+        [("AOSOMI-M", &Action::Create), ("AOSOMI-L", &Action::Create)]
+    );
+    for item in &plan {
+        let outcome = sync::import_planned(&mut tx, item).await.unwrap();
+        assert_eq!(outcome, catalog::UpsertOutcome::Created);
+    }
+    // Rolled back, the caller's transaction leaves the catalogue as it was.
+    tx.rollback().await.unwrap();
+    assert_eq!(count().await, 0);
+
+    let mut tx = db::begin_write(&pool).await.unwrap();
+    for item in &sync::plan_product(&mut tx, &product).await.unwrap() {
+        sync::import_planned(&mut tx, item).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    assert_eq!(count().await, 2);
+    let mut conn = pool.acquire().await.unwrap();
+    let plan = sync::plan_product(&mut conn, &product).await.unwrap();
+    assert!(plan.iter().all(|item| item.action == Action::Unchanged));
+    drop(conn);
+    pool.close().await;
+    let _ = std::fs::remove_file(file);
+}

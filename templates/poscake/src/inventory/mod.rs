@@ -7,7 +7,7 @@
 
 pub mod ledger;
 pub mod model;
-mod repo;
+pub(crate) mod repo;
 mod routes;
 pub mod service;
 
