@@ -798,6 +798,7 @@ async fn pancake_inventory_reconcile_prints_the_differences() {
     assert_eq!(report["totals"]["differing"], 2);
     local.remove().await;
 }
+
 #[tokio::test]
 async fn reconcile_compares_with_the_linked_pancake_warehouse_by_default() {
     let pancake = Pancake::serve(|hit| ok(variations(hit))).await;
