@@ -30,6 +30,7 @@ use crate::geo;
 use crate::notifications;
 use crate::payments;
 use crate::reports;
+use crate::stocktake;
 use crate::warehouses;
 use crate::webhooks;
 
@@ -138,6 +139,7 @@ pub fn app(state: AppState) -> Router {
         .merge(geo::router())
         .merge(payments::router())
         .merge(reports::router())
+        .merge(stocktake::router())
         .merge(warehouses::router())
         .merge(webhooks::router())
         .fallback(web::not_found)

@@ -15,6 +15,15 @@ pub fn now_utc() -> String {
     format_utc(since_epoch)
 }
 
+/// Seconds since the Unix epoch, the unit of the outboxes' due times.
+pub fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| {
+            i64::try_from(since.as_secs()).unwrap_or(i64::MAX)
+        })
+}
+
 /// Formats a time since the Unix epoch as ISO-8601 UTC with milliseconds.
 pub fn format_utc(since_epoch: Duration) -> String {
     let secs = since_epoch.as_secs();

@@ -34,6 +34,7 @@ pub mod request_id;
 pub mod search;
 pub mod seed;
 pub mod settings;
+pub mod stocktake;
 pub mod validate;
 pub mod warehouses;
 pub mod web;

@@ -4,8 +4,8 @@ use std::{path::Path, time::Duration};
 
 use anyhow::{bail, Context};
 use sqlx::{
-    any::AnyPoolOptions, migrate::Migrator, Any, AnyPool, Database, Executor, Postgres, Sqlite,
-    Transaction,
+    any::AnyPoolOptions, migrate::Migrator, Any, AnyConnection, AnyPool, Database, Executor,
+    Postgres, Sqlite, Transaction,
 };
 
 /// Each backend has its own migration folder because their SQL dialects differ.
@@ -89,6 +89,18 @@ pub async fn begin_write(pool: &AnyPool) -> Result<Transaction<'static, Any>, sq
         pool.begin_with("BEGIN IMMEDIATE").await
     } else {
         pool.begin().await
+    }
+}
+
+/// What a worker's claim query ends with: `FOR UPDATE SKIP LOCKED` on
+/// PostgreSQL, so app instances sharing the database skip the rows another
+/// one is claiming instead of queueing behind it; nothing on SQLite, where
+/// one writer at a time holds the whole database anyway.
+pub fn skip_locked(conn: &AnyConnection) -> &'static str {
+    if conn.backend_name() == Postgres::NAME {
+        " FOR UPDATE SKIP LOCKED"
+    } else {
+        ""
     }
 }
 

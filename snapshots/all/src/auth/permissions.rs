@@ -100,6 +100,12 @@ pub enum Permission {
     ShiftsRead,
     /// See the sales, stock and customer reports and download them.
     ReportsRead,
+    /// See stock counts, their lines and variances.
+    StocktakesRead,
+    /// Start a stock count, enter counted quantities, submit it for approval or cancel it.
+    StocktakesCount,
+    /// Approve a submitted stock count and apply its variances to stock.
+    StocktakesApply,
     /// See the warehouses, what each holds, and the transfers between them.
     WarehousesRead,
     /// Add, edit, close and reopen warehouses and choose the default one.
@@ -111,7 +117,7 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 27] = [
+    pub const ALL: [Permission; 30] = [
         Permission::CatalogRead,
         Permission::CatalogWrite,
         Permission::CustomersRead,
@@ -135,6 +141,9 @@ impl Permission {
         Permission::ShiftsApprove,
         Permission::ShiftsRead,
         Permission::ReportsRead,
+        Permission::StocktakesRead,
+        Permission::StocktakesCount,
+        Permission::StocktakesApply,
         Permission::WarehousesRead,
         Permission::WarehousesWrite,
         Permission::TransfersWrite,
@@ -167,6 +176,9 @@ impl Permission {
             Self::ShiftsApprove => "shifts.approve",
             Self::ShiftsRead => "shifts.read",
             Self::ReportsRead => "reports.read",
+            Self::StocktakesRead => "stocktakes.read",
+            Self::StocktakesCount => "stocktakes.count",
+            Self::StocktakesApply => "stocktakes.apply",
             Self::WarehousesRead => "warehouses.read",
             Self::WarehousesWrite => "warehouses.write",
             Self::TransfersWrite => "transfers.write",
@@ -199,6 +211,9 @@ impl Permission {
             Self::ShiftsApprove => "Close a cash shift whose counted cash differs from the expected by more than the limit",
             Self::ShiftsRead => "List past cash shifts and their Z-reports",
             Self::ReportsRead => "See the sales, stock and customer reports and download them",
+            Self::StocktakesRead => "See stock counts, their lines and variances",
+            Self::StocktakesCount => "Start a stock count, enter counted quantities, submit it for approval or cancel it",
+            Self::StocktakesApply => "Approve a submitted stock count and apply its variances to stock",
             Self::WarehousesRead => "See the warehouses, what each holds, and the transfers between them",
             Self::WarehousesWrite => "Add, edit, close and reopen warehouses and choose the default one",
             Self::TransfersWrite => "Move stock from one warehouse to another",
@@ -232,6 +247,9 @@ impl Permission {
             Self::ShiftsApprove => &[Role::Manager],
             Self::ShiftsRead => &[Role::Manager],
             Self::ReportsRead => &[Role::Manager],
+            Self::StocktakesRead => &[Role::Manager, Role::Staff],
+            Self::StocktakesCount => &[Role::Manager, Role::Staff],
+            Self::StocktakesApply => &[Role::Manager],
             Self::WarehousesRead => &[Role::Manager, Role::Staff, Role::Cashier],
             Self::WarehousesWrite => &[Role::Manager],
             Self::TransfersWrite => &[Role::Manager, Role::Staff],
@@ -704,6 +722,7 @@ pub const ROUTES: &[RouteRule] = &[
         "/api/geo/communes",
         Access::Requires(Permission::GeoRead),
     ),
+    rule("GET", "/geo/address", Access::Requires(Permission::GeoRead)),
     rule(
         "GET",
         "/api/payments/{id}",
@@ -839,6 +858,81 @@ pub const ROUTES: &[RouteRule] = &[
         "GET",
         "/reports/{report}/export",
         Access::Requires(Permission::ReportsRead),
+    ),
+    rule(
+        "GET",
+        "/api/stocktakes",
+        Access::Requires(Permission::StocktakesRead),
+    ),
+    rule(
+        "GET",
+        "/api/stocktakes/{id}",
+        Access::Requires(Permission::StocktakesRead),
+    ),
+    rule(
+        "GET",
+        "/stocktakes",
+        Access::Requires(Permission::StocktakesRead),
+    ),
+    rule(
+        "GET",
+        "/stocktakes/{id}",
+        Access::Requires(Permission::StocktakesRead),
+    ),
+    rule(
+        "POST",
+        "/api/stocktakes",
+        Access::Requires(Permission::StocktakesCount),
+    ),
+    rule(
+        "POST",
+        "/api/stocktakes/{id}/counts",
+        Access::Requires(Permission::StocktakesCount),
+    ),
+    rule(
+        "POST",
+        "/api/stocktakes/{id}/submit",
+        Access::Requires(Permission::StocktakesCount),
+    ),
+    rule(
+        "POST",
+        "/api/stocktakes/{id}/cancel",
+        Access::Requires(Permission::StocktakesCount),
+    ),
+    rule(
+        "GET",
+        "/stocktakes/new",
+        Access::Requires(Permission::StocktakesCount),
+    ),
+    rule(
+        "POST",
+        "/stocktakes",
+        Access::Requires(Permission::StocktakesCount),
+    ),
+    rule(
+        "POST",
+        "/stocktakes/{id}/counts",
+        Access::Requires(Permission::StocktakesCount),
+    ),
+    rule(
+        "POST",
+        "/stocktakes/{id}/submit",
+        Access::Requires(Permission::StocktakesCount),
+    ),
+    rule(
+        "POST",
+        "/stocktakes/{id}/cancel",
+        Access::Requires(Permission::StocktakesCount),
+    ),
+    rule(
+        "POST",
+        "/api/stocktakes/{id}/apply",
+        Access::Requires(Permission::StocktakesApply),
+    ),
+    rule(
+        "POST",
+        "/stocktakes/{id}/apply",
+        Access::Requires(Permission::StocktakesApply),
     ),
     rule(
         "GET",

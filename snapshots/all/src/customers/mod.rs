@@ -22,6 +22,10 @@ pub struct Customer {
     pub notes: String,
     pub created_at: String,
     pub updated_at: String,
+    /// `provinceId`, `districtId` and `communeId`, of either address scheme.
+    #[serde(flatten)]
+    #[sqlx(flatten)]
+    pub area: crate::geo::Area,
 }
 
 /// The body of `POST` and `PUT /api/customers`. On `PUT`, leaving out

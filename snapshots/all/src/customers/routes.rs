@@ -4,6 +4,7 @@ use axum::{extract::State, http::StatusCode, routing::get, Router};
 use serde::Deserialize;
 
 use super::{service, Customer, CustomerRequest};
+use crate::geo::Area;
 use crate::{
     api::ApiResponse,
     extract::{Json, Path, Query},
@@ -43,21 +44,32 @@ async fn show(
     Ok(ApiResponse::ok(service::get(&state.db, id).await?))
 }
 
+/// A customer's details with `provinceId`, `districtId` and `communeId`
+/// beside them, as the API shows a customer.
+#[derive(Debug, Deserialize)]
+struct CustomerBody {
+    #[serde(flatten)]
+    customer: CustomerRequest,
+    #[serde(flatten)]
+    area: Area,
+}
+
 async fn create(
     State(state): State<AppState>,
-    Json(request): Json<CustomerRequest>,
+    Json(body): Json<CustomerBody>,
 ) -> Result<(StatusCode, ApiResponse<Customer>), AppError> {
-    let customer = service::create(&state.db, request).await?;
+    let customer = service::create_in(&state.db, body.customer, &body.area).await?;
     Ok((StatusCode::CREATED, ApiResponse::ok(customer)))
 }
 
+/// Replaces the details and the area; leaving out `points` keeps the balance.
 async fn update(
     State(state): State<AppState>,
     Path(id): Path<i64>,
-    Json(request): Json<CustomerRequest>,
+    Json(body): Json<CustomerBody>,
 ) -> Result<ApiResponse<Customer>, AppError> {
     Ok(ApiResponse::ok(
-        service::update(&state.db, id, request).await?,
+        service::update_in(&state.db, id, body.customer, &body.area).await?,
     ))
 }
 

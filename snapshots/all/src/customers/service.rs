@@ -3,6 +3,7 @@
 use sqlx::{AnyConnection, AnyPool};
 
 use super::{repo, Customer, CustomerRequest};
+use crate::geo::{address, Area};
 use crate::{
     api::PageMeta,
     clock, db,
@@ -27,6 +28,8 @@ pub struct CustomerInput {
     pub address: String,
     pub notes: String,
     pub points: Option<i64>,
+    /// Where the customer is, checked; `None` keeps it on an update.
+    pub area: Option<Area>,
 }
 
 /// A phone number as digits in national form, so "+84 912 345 678",
@@ -74,6 +77,7 @@ impl CustomerRequest {
             address: address.unwrap_or_default(),
             notes: notes.unwrap_or_default(),
             points: self.points,
+            area: None,
         })
     }
 }
@@ -117,8 +121,19 @@ pub async fn exists(conn: &mut AnyConnection, id: i64) -> Result<bool, sqlx::Err
 }
 
 pub async fn create(db: &AnyPool, request: CustomerRequest) -> Result<Customer, AppError> {
-    let input = request.validate()?;
+    create_in(db, request, &Area::default()).await
+}
+
+/// Creates a customer living in `area`, which must agree with the cached
+/// provinces, districts and communes.
+pub async fn create_in(
+    db: &AnyPool,
+    request: CustomerRequest,
+    area: &Area,
+) -> Result<Customer, AppError> {
+    let mut input = request.validate()?;
     let mut tx = db::begin_write(db).await?;
+    input.area = Some(address::check(&mut tx, area).await?);
     require_free_phone(&mut tx, &input.phone, None).await?;
     let customer = repo::insert(&mut tx, &input, &clock::now_utc())
         .await
@@ -127,9 +142,32 @@ pub async fn create(db: &AnyPool, request: CustomerRequest) -> Result<Customer, 
     Ok(customer)
 }
 
+/// Updates a customer's details and keeps where they are.
 pub async fn update(db: &AnyPool, id: i64, request: CustomerRequest) -> Result<Customer, AppError> {
-    let input = request.validate()?;
+    update_with(db, id, request, None).await
+}
+
+/// Updates a customer's details and where they are, as [`create_in`] checks it.
+pub async fn update_in(
+    db: &AnyPool,
+    id: i64,
+    request: CustomerRequest,
+    area: &Area,
+) -> Result<Customer, AppError> {
+    update_with(db, id, request, Some(area)).await
+}
+
+async fn update_with(
+    db: &AnyPool,
+    id: i64,
+    request: CustomerRequest,
+    area: Option<&Area>,
+) -> Result<Customer, AppError> {
+    let mut input = request.validate()?;
     let mut tx = db::begin_write(db).await?;
+    if let Some(area) = area {
+        input.area = Some(address::check(&mut tx, area).await?);
+    }
     require_free_phone(&mut tx, &input.phone, Some(id)).await?;
     let customer = repo::update(&mut tx, id, &input, &clock::now_utc())
         .await

@@ -1,11 +1,16 @@
-//! `pancake geo …`: Vietnamese provinces, districts and communes from the shell.
+//! `pancake geo …`: Vietnamese provinces, districts and communes from the
+//! shell, straight from Pancake, and `sync` to fill the app's cache.
 
-use clap::{Args, Subcommand};
+use clap::{Args, Subcommand, ValueEnum};
 
-use super::{Commune, District, Province, ProvinceQuery};
-use crate::pancake::{
-    output::{format_table, opt, render, OutputArgs},
-    PancakeClient,
+use super::{cache, Commune, District, Province, ProvinceQuery, Scheme};
+use crate::{
+    config::Config,
+    db,
+    pancake::{
+        output::{format_table, opt, render, OutputArgs},
+        PancakeClient,
+    },
 };
 
 #[derive(Debug, Args)]
@@ -46,10 +51,39 @@ enum GeoCommand {
         #[command(flatten)]
         output: OutputArgs,
     },
+    /// Fill the app's cache of provinces, districts and communes from Pancake
+    /// (safe to run again: rows are updated in place).
+    Sync {
+        /// The 2025 two-level scheme, the old three-level one, or both.
+        #[arg(long, value_enum, default_value_t = SyncScheme::Both)]
+        scheme: SyncScheme,
+    },
 }
 
-/// Runs a `pancake geo` subcommand and returns what it prints.
-pub async fn execute(client: &PancakeClient, args: GeoArgs) -> anyhow::Result<String> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SyncScheme {
+    Old,
+    New,
+    Both,
+}
+
+impl SyncScheme {
+    fn schemes(self) -> &'static [Scheme] {
+        match self {
+            Self::Old => &[Scheme::Old],
+            Self::New => &[Scheme::New],
+            Self::Both => &Scheme::ALL,
+        }
+    }
+}
+
+/// Runs a `pancake geo` subcommand and returns what it prints; `config` says
+/// where the app's database is, for `sync`.
+pub async fn execute(
+    client: &PancakeClient,
+    config: &Config,
+    args: GeoArgs,
+) -> anyhow::Result<String> {
     match args.command {
         GeoCommand::Provinces {
             country_code,
@@ -81,6 +115,22 @@ pub async fn execute(client: &PancakeClient, args: GeoArgs) -> anyhow::Result<St
                 .communes(&province_id, district_id.as_deref())
                 .await?;
             render(&output, &communes, commune_table)
+        }
+        GeoCommand::Sync { scheme } => {
+            let pool = db::connect(config.database_url()).await?;
+            db::migrate(&pool).await?;
+            let mut printed = String::new();
+            for &scheme in scheme.schemes() {
+                let counts = cache::sync(&pool, client, scheme).await?;
+                printed.push_str(&format!(
+                    "{} scheme: {} provinces, {} districts, {} communes\n",
+                    scheme.as_str(),
+                    counts.provinces,
+                    counts.districts,
+                    counts.communes
+                ));
+            }
+            Ok(printed)
         }
     }
 }

@@ -1,5 +1,6 @@
 //! `pos-geo` skill: Vietnamese provinces, districts and communes from Pancake POS,
-//! as typed client calls and as a small JSON API for the host app.
+//! kept in a local cache ([`cache`]), served as a small JSON API and as the
+//! cascading address fields of the customer and warehouse forms ([`address`]).
 //!
 //! Vietnam's 2025-07-01 reform removed districts. Old-format ids (`101`) use the
 //! province → district → commune hierarchy; new-format province ids (`84_VN101`)
@@ -9,11 +10,17 @@ use serde::{Deserialize, Serialize};
 
 use crate::pancake::{id_string, opt_id_string, PancakeClient, PancakeError};
 
+pub mod address;
+pub mod cache;
 pub mod cli;
+mod pages;
 mod routes;
 #[cfg(test)]
 mod tests;
+mod text;
 
+pub use address::{Area, AreaForm};
+pub use cache::Scheme;
 pub use routes::{router, router_with};
 
 /// Vietnam's country code as Pancake spells it (not `"VN"`).

@@ -10,7 +10,7 @@
 //! outcome checks that the claim still holds (same status and attempt
 //! count), so a delivery recorded as sent is never claimed again.
 
-use sqlx::{any::AnyRow, AnyConnection, AnyPool, Database, Postgres, Row};
+use sqlx::{any::AnyRow, AnyConnection, AnyPool, Row};
 
 use super::{
     channels::{Channel, Channels},
@@ -54,12 +54,6 @@ impl Status {
     }
 }
 
-/// Whether the connection talks to PostgreSQL, where claims skip rows other
-/// instances hold instead of waiting for them.
-fn on_postgres(conn: &AnyConnection) -> bool {
-    conn.backend_name() == Postgres::NAME
-}
-
 /// Writes the deliveries of up to `limit` notifications nobody has fanned out
 /// yet, in one transaction, and returns how many notifications it handled.
 pub async fn fan_out(db: &AnyPool, channels: &Channels, limit: i64) -> Result<usize, sqlx::Error> {
@@ -72,11 +66,7 @@ pub async fn fan_out(db: &AnyPool, channels: &Channels, limit: i64) -> Result<us
         return Ok(0);
     }
     let mut tx = db::begin_write(db).await?;
-    let skip_locked = if on_postgres(&tx) {
-        " FOR UPDATE SKIP LOCKED"
-    } else {
-        ""
-    };
+    let skip_locked = db::skip_locked(&tx);
     let waiting = sqlx::query(&format!(
         "SELECT id, event, user_id FROM notifications WHERE fanned_out_at IS NULL \
          ORDER BY id LIMIT $1{skip_locked}"
@@ -237,11 +227,7 @@ pub async fn claim(
     if due.is_none() {
         return Ok(Vec::new());
     }
-    let skip_locked = if on_postgres(&conn) {
-        " FOR UPDATE SKIP LOCKED"
-    } else {
-        ""
-    };
+    let skip_locked = db::skip_locked(&conn);
     // One statement: on SQLite it runs under the database's write lock, on
     // PostgreSQL the subquery locks the rows it picks and skips those another
     // instance is claiming.

@@ -17,10 +17,10 @@ use super::{
     preferences::{self, ChoiceUpdate, Preferences, PreferencesUpdate},
     routes::person,
     text::{self, NotificationText},
-    worker::unix_now,
 };
 use crate::{
     auth::Actor,
+    clock::unix_now,
     extract::{Path, Query},
     pagination::Pagination,
     web::{

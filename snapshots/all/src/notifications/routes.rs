@@ -15,10 +15,11 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use tokio_stream::wrappers::{errors::BroadcastStreamRecvError, BroadcastStream};
 
-use super::{deliveries, devices, forgot, inbox, pages, preferences, worker::unix_now};
+use super::{deliveries, devices, forgot, inbox, pages, preferences};
 use crate::{
     api::ApiResponse,
     auth::Actor,
+    clock::unix_now,
     extract::{Json, Path, Query},
     pagination::Pagination,
     web::Lang,

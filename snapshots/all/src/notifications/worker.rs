@@ -2,7 +2,7 @@
 //! deliveries, claims the due ones, sends them, and records each outcome.
 //! One runs in every app instance; they share the work through the database.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use futures_util::{stream, StreamExt};
 use sqlx::AnyPool;
@@ -15,7 +15,7 @@ use super::{
     outbox::{self, Claimed, Outcome},
     Notifications,
 };
-use crate::db;
+use crate::{clock::unix_now, db};
 
 /// Notifications fanned out and deliveries claimed per round.
 const BATCH: i64 = 50;
@@ -208,13 +208,4 @@ async fn forget_device(db: &AnyPool, claimed: &Claimed) -> Result<(), sqlx::Erro
             .await?;
     }
     Ok(())
-}
-
-/// Seconds since the Unix epoch.
-pub fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |since| {
-            i64::try_from(since.as_secs()).unwrap_or(i64::MAX)
-        })
 }

@@ -45,6 +45,8 @@ enum PancakeCommand {
     Warehouses(crate::warehouses::cli::WarehouseArgs),
     /// Stock histories and analytics, and the app's stock checked against Pancake's.
     Inventory(crate::pancake_inventory::cli::InventoryArgs),
+    /// Stocktakings, and the app's stock counts sent to Pancake.
+    Stocktakings(crate::stocktake::cli::StocktakingArgs),
 }
 
 /// Runs a `pancake` subcommand. The client reads its own settings
@@ -84,7 +86,7 @@ pub async fn execute(
             let shops = client.shops().await?;
             render(&output, &shops, shop_table)
         }
-        PancakeCommand::Geo(geo) => crate::geo::cli::execute(client, geo).await,
+        PancakeCommand::Geo(geo) => crate::geo::cli::execute(client, config, geo).await,
         PancakeCommand::Products(products) => {
             crate::pancake_products::cli::execute(client, config, products).await
         }
@@ -99,6 +101,9 @@ pub async fn execute(
         }
         PancakeCommand::Inventory(inventory) => {
             crate::pancake_inventory::cli::execute(client, config, inventory).await
+        }
+        PancakeCommand::Stocktakings(stocktakings) => {
+            crate::stocktake::cli::execute(client, config, stocktakings).await
         }
     }
 }

@@ -1,33 +1,109 @@
 //! The product endpoints of Pancake POS, as methods of the shared client.
 
-use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::{Category, Product, Variation};
-use crate::pancake::{Page, PageStyle, PancakeClient, PancakeError};
+use super::{Attribute, Category, Product, Variation};
+use crate::pancake::{path_segment, Page, PageStyle, PancakeClient, PancakeError};
 
 /// Pancake's default page size; the list is slow, so pages stay modest.
 pub const PAGE_SIZE: u32 = 30;
 
-/// A product to create: one variation per SKU given.
+/// The most pages of products read at once: 30 000 products.
+const MAX_PAGES: u32 = 1000;
+
+/// A product to create, with its variations.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct NewProduct {
     pub name: String,
-    /// The product's SKU, also the SKU of its single variation.
+    /// The product's SKU; its first variation usually has the same one.
     pub sku: String,
-    pub retail_price: i64,
-    pub barcode: Option<String>,
     /// Grams; Pancake requires a weight.
     pub weight: i64,
+    pub variations: Vec<NewVariation>,
 }
 
-/// What to change on an existing product; `None` leaves it as it is.
+/// One variation of a product to create.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewVariation {
+    pub sku: String,
+    /// Whole đồng.
+    pub retail_price: i64,
+    pub barcode: Option<String>,
+    /// What tells it from its siblings, e.g. `Size: M`; empty for a
+    /// product's only variation.
+    pub fields: Vec<Attribute>,
+}
+
+impl NewProduct {
+    /// A product sold in one version only, whose SKU is the product's.
+    pub fn single(name: String, sku: String, retail_price: i64, barcode: Option<String>) -> Self {
+        NewProduct {
+            name,
+            variations: vec![NewVariation {
+                sku: sku.clone(),
+                retail_price,
+                barcode,
+                fields: Vec::new(),
+            }],
+            sku,
+            weight: 0,
+        }
+    }
+
+    /// The body of `POST /products`. The attributes the variations use are
+    /// listed on the product too, as Pancake's own examples do.
+    fn body(&self) -> Value {
+        let variations: Vec<Value> = self
+            .variations
+            .iter()
+            .map(|new| {
+                let mut variation = json!({
+                    "custom_id": new.sku,
+                    "retail_price": new.retail_price,
+                    "weight": self.weight,
+                    "fields": new.fields,
+                });
+                if let Some(barcode) = &new.barcode {
+                    variation["barcode"] = json!(barcode);
+                }
+                variation
+            })
+            .collect();
+        let mut product = json!({
+            "name": self.name,
+            "custom_id": self.sku,
+            "weight": self.weight,
+            "variations": variations,
+        });
+        let mut attributes: Vec<(&str, Vec<&str>)> = Vec::new();
+        for field in self.variations.iter().flat_map(|new| &new.fields) {
+            match attributes.iter_mut().find(|(name, _)| *name == field.name) {
+                Some((_, values)) if values.contains(&field.value.as_str()) => {}
+                Some((_, values)) => values.push(&field.value),
+                None => attributes.push((&field.name, vec![&field.value])),
+            }
+        }
+        if !attributes.is_empty() {
+            product["product_attributes"] = attributes
+                .into_iter()
+                .map(|(name, values)| json!({"name": name, "values": values}))
+                .collect();
+        }
+        json!({ "product": product })
+    }
+}
+
+/// What to change on an existing product; empty leaves it as it is.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProductChange {
     pub name: Option<String>,
-    /// New retail price for the variation with this SKU.
-    pub price: Option<(String, i64)>,
+    /// New retail prices, by variation SKU.
+    pub prices: Vec<(String, i64)>,
+    /// New barcodes, by variation SKU.
+    pub barcodes: Vec<(String, String)>,
 }
 
 impl PancakeClient {
@@ -40,6 +116,13 @@ impl PancakeClient {
         let path = self.shop_path("/products")?;
         let query: Vec<(&str, &str)> = search.map(|text| ("search", text)).into_iter().collect();
         self.get_page(&path, &query, PageStyle::PageNumber, page, PAGE_SIZE)
+            .await
+    }
+
+    /// The whole catalogue, page after page.
+    pub async fn all_products(&self) -> Result<Vec<Product>, PancakeError> {
+        let path = self.shop_path("/products")?;
+        self.get_all(&path, &[], PageStyle::PageNumber, PAGE_SIZE, MAX_PAGES)
             .await
     }
 
@@ -65,29 +148,26 @@ impl PancakeClient {
         self.get_list(&self.shop_path("/categories")?, &[]).await
     }
 
-    /// Creates a product with one variation, then reads it back by SKU: the
+    /// Creates a product with its variations, then reads it back by SKU: the
     /// answer to a create says nothing but `success`.
     pub async fn create_product(&self, new: &NewProduct) -> Result<Product, PancakeError> {
-        let mut variation = json!({
-            "custom_id": new.sku,
-            "retail_price": new.retail_price,
-            "weight": new.weight,
-            "fields": [],
-        });
-        if let Some(barcode) = &new.barcode {
-            variation["barcode"] = json!(barcode);
-        }
-        let body = json!({"product": {
-            "name": new.name,
-            "custom_id": new.sku,
-            "weight": new.weight,
-            "variations": [variation],
-        }});
-        self.post(&self.shop_path("/products")?, &body).await?;
+        self.post(&self.shop_path("/products")?, &new.body())
+            .await?;
         let created = self.product(&new.sku).await?;
         if created.name != new.name {
             return Err(PancakeError::NotVerified {
                 reason: format!("product {} reads back as {:?}", new.sku, created.name),
+            });
+        }
+        let missing = new.variations.iter().find(|wanted| {
+            !created
+                .variations
+                .iter()
+                .any(|variation| variation.custom_id.as_deref() == Some(wanted.sku.as_str()))
+        });
+        if let Some(wanted) = missing {
+            return Err(PancakeError::NotVerified {
+                reason: format!("product {} reads back without {}", new.sku, wanted.sku),
             });
         }
         Ok(created)
@@ -108,7 +188,7 @@ impl PancakeClient {
             .clone()
             .ok_or_else(|| PancakeError::Decode(format!("product {sku_or_id} has no id")))?;
         let body = json!({ "product": changed(current, change)? });
-        let path = self.shop_path(&format!("/products/{}", segment(&id)))?;
+        let path = self.shop_path(&format!("/products/{}", path_segment(&id)))?;
         let after = self
             .update_verified(&target, &path, &body, |after| applied(after, change))
             .await?;
@@ -127,13 +207,8 @@ impl PancakeClient {
     }
 
     fn product_path(&self, sku_or_id: &str) -> Result<String, PancakeError> {
-        self.shop_path(&format!("/products/{}", segment(sku_or_id)))
+        self.shop_path(&format!("/products/{}", path_segment(sku_or_id)))
     }
-}
-
-/// A SKU or id as one path segment: SKUs may hold spaces or slashes.
-fn segment(text: &str) -> String {
-    utf8_percent_encode(text, NON_ALPHANUMERIC).to_string()
 }
 
 /// The product to send back: `current` with `change` applied and the
@@ -143,15 +218,11 @@ fn changed(current: Product, change: &ProductChange) -> Result<Value, PancakeErr
     if let Some(name) = &change.name {
         product.name.clone_from(name);
     }
-    if let Some((sku, price)) = &change.price {
-        let variation = product
-            .variations
-            .iter_mut()
-            .find(|variation| variation.custom_id.as_deref() == Some(sku))
-            .ok_or_else(|| PancakeError::NotVerified {
-                reason: format!("the product has no variation with SKU {sku}"),
-            })?;
-        variation.retail_price = Some(*price);
+    for (sku, price) in &change.prices {
+        variation_mut(&mut product, sku)?.retail_price = Some(*price);
+    }
+    for (sku, barcode) in &change.barcodes {
+        variation_mut(&mut product, sku)?.barcode = Some(barcode.clone());
     }
     product.extra.remove("variations_warehouses");
     for variation in &mut product.variations {
@@ -169,15 +240,36 @@ fn applied(after: &Value, change: &ProductChange) -> Result<(), String> {
             return Err(format!("the name is still {:?}", product.name));
         }
     }
-    if let Some((sku, price)) = &change.price {
-        let now = product
+    let variation = |sku: &str| {
+        product
             .variations
             .iter()
             .find(|variation| variation.custom_id.as_deref() == Some(sku))
-            .and_then(|variation| variation.retail_price);
+    };
+    for (sku, price) in &change.prices {
+        let now = variation(sku).and_then(|variation| variation.retail_price);
         if now != Some(*price) {
             return Err(format!("the price of {sku} is {now:?}, not {price}"));
         }
     }
+    for (sku, barcode) in &change.barcodes {
+        let now = variation(sku).and_then(|variation| variation.barcode.as_deref());
+        if now != Some(barcode.as_str()) {
+            return Err(format!("the barcode of {sku} is {now:?}, not {barcode}"));
+        }
+    }
     Ok(())
+}
+
+fn variation_mut<'a>(
+    product: &'a mut Product,
+    sku: &str,
+) -> Result<&'a mut Variation, PancakeError> {
+    product
+        .variations
+        .iter_mut()
+        .find(|variation| variation.custom_id.as_deref() == Some(sku))
+        .ok_or_else(|| PancakeError::NotVerified {
+            reason: format!("the product has no variation with SKU {sku}"),
+        })
 }

@@ -10,6 +10,7 @@ use super::{
     pancake::{self, PancakeWarehouse, WarehouseChange},
     service,
 };
+use crate::geo::Area;
 use crate::{
     config::Config,
     db,
@@ -40,6 +41,8 @@ enum WarehouseCommand {
         address: Option<String>,
         #[arg(long)]
         phone: Option<String>,
+        #[command(flatten)]
+        area: AreaArgs,
     },
     /// Change a Pancake warehouse and check that the change took (needs
     /// CONFIRM_WRITE=YES).
@@ -52,6 +55,8 @@ enum WarehouseCommand {
         address: Option<String>,
         #[arg(long)]
         phone: Option<String>,
+        #[command(flatten)]
+        area: AreaArgs,
     },
     /// Link one of the app's warehouses (by code) to a Pancake warehouse.
     Link {
@@ -62,6 +67,41 @@ enum WarehouseCommand {
     },
     /// Remove the link of one of the app's warehouses.
     Unlink { code: String },
+}
+
+/// A warehouse's area as Pancake's warehouse endpoint knows it: pre-2025
+/// ids only (`pancake geo provinces --all` lists them; 2025 ids are not
+/// sent).
+#[derive(Debug, Args)]
+struct AreaArgs {
+    /// Province id, such as 701.
+    #[arg(long, requires = "commune")]
+    province: Option<String>,
+    /// District id, such as 70101.
+    #[arg(long, requires = "province")]
+    district: Option<String>,
+    /// Commune id, such as 7010101.
+    #[arg(long, requires = "province")]
+    commune: Option<String>,
+}
+
+impl AreaArgs {
+    /// The area asked for, refused when it is a 2025 one Pancake would drop.
+    fn area(self) -> anyhow::Result<Option<Area>> {
+        let Some(province) = self.province.clone() else {
+            return Ok(None);
+        };
+        let area = Area {
+            province_id: self.province,
+            district_id: self.district,
+            commune_id: self.commune,
+        };
+        anyhow::ensure!(
+            area.old_scheme().is_some(),
+            "Pancake's warehouses take only pre-2025 area ids, and {province} is a 2025 province"
+        );
+        Ok(Some(area))
+    }
 }
 
 /// Runs a `pancake warehouses` subcommand and returns what it prints;
@@ -94,11 +134,13 @@ pub async fn execute(
             name,
             address,
             phone,
+            area,
         } => {
             let change = WarehouseChange {
                 name: Some(name),
                 address,
                 phone_number: phone,
+                area: area.area()?,
             };
             let created = client.create_warehouse(&change).await?;
             Ok(format!("created {} ({})\n", created.name, created.id))
@@ -108,15 +150,17 @@ pub async fn execute(
             name,
             address,
             phone,
+            area,
         } => {
             let change = WarehouseChange {
                 name,
                 address,
                 phone_number: phone,
+                area: area.area()?,
             };
             anyhow::ensure!(
                 change != WarehouseChange::default(),
-                "nothing to change: give --name, --address or --phone"
+                "nothing to change: give --name, --address, --phone or --province"
             );
             let updated = client.update_warehouse(&id, &change).await?;
             Ok(format!("updated {} ({})\n", updated.name, updated.id))

@@ -22,6 +22,9 @@ pub struct WarehouseDetail {
     pub stocked_items: i64,
     /// Units on hand here over all variants.
     pub units: i64,
+    /// `provinceId`, `districtId` and `communeId`, of either address scheme.
+    #[serde(flatten)]
+    pub area: crate::geo::Area,
 }
 
 impl FromRow<'_, AnyRow> for WarehouseDetail {
@@ -37,6 +40,11 @@ impl FromRow<'_, AnyRow> for WarehouseDetail {
             pancake_warehouse_id: row.try_get("pancake_warehouse_id")?,
             stocked_items: row.try_get("stocked_items")?,
             units: row.try_get("units")?,
+            area: crate::geo::Area {
+                province_id: row.try_get("province_id")?,
+                district_id: row.try_get("district_id")?,
+                commune_id: row.try_get("commune_id")?,
+            },
         })
     }
 }
@@ -52,6 +60,9 @@ pub struct WarehouseRequest {
     pub phone: Option<String>,
     pub active: Option<bool>,
     pub pancake_warehouse_id: Option<String>,
+    /// Where the warehouse is; checked against the cached areas.
+    #[serde(flatten)]
+    pub area: crate::geo::Area,
 }
 
 /// Stock moved from one warehouse to another.

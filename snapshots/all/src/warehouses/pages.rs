@@ -14,6 +14,7 @@ use super::{
     text::{self, WarehouseText},
     transfers,
 };
+use crate::geo::address::{self, AddressFields, AreaForm, AreaNames};
 use crate::{
     api::{FieldError, StockShortage},
     attribution::Attribution,
@@ -72,6 +73,8 @@ struct WarehouseForm {
     /// A checkbox: present when ticked.
     #[serde(default)]
     active: Option<String>,
+    #[serde(flatten)]
+    area: AreaForm,
 }
 
 impl Default for WarehouseForm {
@@ -83,6 +86,7 @@ impl Default for WarehouseForm {
             phone: String::new(),
             pancake_warehouse_id: String::new(),
             active: Some("on".into()),
+            area: AreaForm::default(),
         }
     }
 }
@@ -96,6 +100,7 @@ impl WarehouseForm {
             phone: warehouse.phone.clone(),
             pancake_warehouse_id: warehouse.pancake_warehouse_id.clone().unwrap_or_default(),
             active: warehouse.active.then(|| "on".into()),
+            area: AreaForm::from_area(&warehouse.area),
         }
     }
 
@@ -107,6 +112,7 @@ impl WarehouseForm {
             phone: Some(self.phone.clone()),
             active: Some(self.active.is_some()),
             pancake_warehouse_id: Some(self.pancake_warehouse_id.clone()),
+            area: self.area.area(),
         }
     }
 }
@@ -123,16 +129,23 @@ struct FormPage {
     /// A refusal that is not about one field, such as closing a warehouse
     /// that still holds stock.
     problem: Option<String>,
+    address: AddressFields,
 }
 
-async fn new(c: Chrome) -> PageResult {
+async fn new(c: Chrome, State(state): State<AppState>) -> PageResult {
+    let form = WarehouseForm::default();
+    let errors = FieldErrors::default();
+    let address = AddressFields::load(&state.db, None, c.lang, &form.area, &errors)
+        .await
+        .map_err(|err| c.error(err))?;
     ok(&FormPage {
         w: text::text(c.lang),
         c,
         id: None,
-        form: WarehouseForm::default(),
-        errors: FieldErrors::default(),
+        form,
+        errors,
         problem: None,
+        address,
     })
 }
 
@@ -148,13 +161,19 @@ async fn edit(c: Chrome, State(state): State<AppState>, Path(id): Path<i64>) -> 
     let warehouse = service::get(&state.db, id)
         .await
         .map_err(|err| c.error(err))?;
+    let form = WarehouseForm::from_warehouse(&warehouse);
+    let errors = FieldErrors::default();
+    let address = AddressFields::load(&state.db, None, c.lang, &form.area, &errors)
+        .await
+        .map_err(|err| c.error(err))?;
     ok(&FormPage {
         w: text::text(c.lang),
-        form: WarehouseForm::from_warehouse(&warehouse),
+        form,
         c,
         id: Some(id),
-        errors: FieldErrors::default(),
+        errors,
         problem: None,
+        address,
     })
 }
 
@@ -180,13 +199,18 @@ async fn save(c: Chrome, state: AppState, id: Option<i64>, form: WarehouseForm) 
     match saved {
         Ok(warehouse) => return see_other(&format!("/warehouses/{}", warehouse.id)),
         Err(AppError::Conflict(message)) => problem = Some(message),
-        Err(err) => errors.absorb(err, c.t).map_err(|err| c.error(err))?,
+        Err(err) => errors
+            .absorb(address::localise(err, c.lang), c.t)
+            .map_err(|err| c.error(err))?,
     }
     let status = if problem.is_some() {
         StatusCode::CONFLICT
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let address = AddressFields::load(&state.db, None, c.lang, &form.area, &errors)
+        .await
+        .map_err(|err| c.error(err))?;
     let page = FormPage {
         w: text::text(c.lang),
         c,
@@ -194,6 +218,7 @@ async fn save(c: Chrome, state: AppState, id: Option<i64>, form: WarehouseForm) 
         form,
         errors,
         problem,
+        address,
     };
     Ok(render(status, &page))
 }
@@ -206,6 +231,7 @@ struct DetailPage {
     warehouse: WarehouseDetail,
     levels: Vec<StockLevel>,
     pager: Pager,
+    area: AreaNames,
 }
 
 #[derive(Debug, Deserialize)]
@@ -226,12 +252,16 @@ async fn show(
     let (levels, meta) = inventory::service::levels(&state.db, None, Some(id), page)
         .await
         .map_err(|err| c.error(err))?;
+    let area = AreaNames::load(&state.db, c.lang, &warehouse.area)
+        .await
+        .map_err(|err| c.error(err))?;
     ok(&DetailPage {
         w: text::text(c.lang),
         pager: Pager::new(meta, &format!("/warehouses/{id}"), &[]),
         c,
         warehouse,
         levels,
+        area,
     })
 }
 
@@ -349,11 +379,17 @@ impl TransferFormPage {
     }
 }
 
-async fn new_transfer(c: Chrome, State(state): State<AppState>) -> PageResult {
+/// The empty transfer form; a link may choose the warehouses already
+/// (`?from=`, as the warehouse page's "new transfer" does).
+async fn new_transfer(
+    c: Chrome,
+    State(state): State<AppState>,
+    Query(chosen): Query<TransferForm>,
+) -> PageResult {
     transfer_form(
         c,
         &state,
-        TransferForm::default(),
+        chosen,
         FieldErrors::default(),
         Vec::new(),
         StatusCode::OK,

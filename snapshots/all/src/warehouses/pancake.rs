@@ -9,6 +9,7 @@ use serde_json::{json, Map, Value};
 use sqlx::AnyPool;
 
 use super::{model::WarehouseDetail, repo, service::normalise_code};
+use crate::geo::Area;
 use crate::{
     db,
     pancake::{id_string, opt_id_string, path_segment, PancakeClient, PancakeError},
@@ -47,6 +48,8 @@ pub struct WarehouseChange {
     pub name: Option<String>,
     pub address: Option<String>,
     pub phone_number: Option<String>,
+    /// Sent only with old-scheme ids (see [`set_area`]).
+    pub area: Option<Area>,
 }
 
 impl PancakeClient {
@@ -130,6 +133,47 @@ fn set_fields(body: &mut Value, change: &WarehouseChange) {
             body[field] = json!(value);
         }
     }
+    if let Some(area) = &change.area {
+        set_area(body, area);
+    }
+}
+
+/// Pancake's warehouse endpoint takes only the pre-2025 area ids
+/// (`province_id`, `district_id`, `commune_id`; as of 2026-04 it has no field
+/// for the 2025 scheme), so a warehouse with 2025 ids sends none and keeps
+/// whatever area Pancake has for it.
+fn set_area(body: &mut Value, area: &Area) {
+    if let Some(area) = area.old_scheme() {
+        body["province_id"] = json!(area.province_id);
+        body["district_id"] = json!(area.district_id);
+        body["commune_id"] = json!(area.commune_id);
+    }
+}
+
+/// Whether the listed `warehouse` is in the old-scheme `area` sent; Pancake
+/// lists ids as strings or numbers.
+fn took_area(warehouse: &Value, id: &str, area: &Area) -> Result<(), String> {
+    let Some(area) = area.old_scheme() else {
+        return Ok(());
+    };
+    let fields = [
+        ("province_id", &area.province_id),
+        ("district_id", &area.district_id),
+        ("commune_id", &area.commune_id),
+    ];
+    for (field, wanted) in fields {
+        let now = match &warehouse[field] {
+            Value::String(text) => Some(text.clone()),
+            Value::Number(number) => Some(number.to_string()),
+            _ => None,
+        };
+        if &now != wanted {
+            return Err(format!(
+                "{field} of warehouse {id} is {now:?}, not {wanted:?}"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Warehouse `id` in a list answer, with or without its `data` envelope.
@@ -145,6 +189,9 @@ fn listed_one<'a>(list: &'a Value, id: &str) -> Option<&'a Value> {
 fn took(after: &Value, id: &str, change: &WarehouseChange) -> Result<(), String> {
     let warehouse =
         listed_one(after, id).ok_or_else(|| format!("warehouse {id} is gone from the list"))?;
+    if let Some(area) = &change.area {
+        took_area(warehouse, id, area)?;
+    }
     let fields = [
         ("name", &change.name),
         ("address", &change.address),

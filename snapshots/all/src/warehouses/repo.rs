@@ -4,11 +4,13 @@
 use sqlx::AnyConnection;
 
 use super::model::{Transfer, TransferLine, WarehouseDetail};
+use crate::geo::Area;
 use crate::pagination::Pagination;
 
 const WAREHOUSE_SELECT: &str = "\
     SELECT w.id, w.code, w.name, w.address, w.phone, w.is_default, w.active, \
            w.pancake_warehouse_id, \
+           w.province_id, w.district_id, w.commune_id, \
            CAST((SELECT COUNT(*) FROM stock_levels s \
                   WHERE s.warehouse_id = w.id AND s.on_hand <> 0) AS BIGINT) AS stocked_items, \
            CAST((SELECT COALESCE(SUM(s.on_hand), 0) FROM stock_levels s \
@@ -23,6 +25,7 @@ pub struct WarehouseRow<'a> {
     pub phone: &'a str,
     pub active: bool,
     pub pancake_warehouse_id: Option<&'a str>,
+    pub area: &'a Area,
 }
 
 /// Open warehouses first, the default at the top, then by code.
@@ -90,8 +93,9 @@ pub async fn insert(
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO warehouses \
-             (code, name, address, phone, active, pancake_warehouse_id, is_default, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 0, $7) RETURNING id",
+             (code, name, address, phone, active, pancake_warehouse_id, is_default, created_at, \
+              province_id, district_id, commune_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9, $10) RETURNING id",
     )
     .bind(row.code)
     .bind(row.name)
@@ -100,6 +104,9 @@ pub async fn insert(
     .bind(i64::from(row.active))
     .bind(row.pancake_warehouse_id)
     .bind(now)
+    .bind(&row.area.province_id)
+    .bind(&row.area.district_id)
+    .bind(&row.area.commune_id)
     .fetch_one(conn)
     .await
 }
@@ -111,7 +118,7 @@ pub async fn update(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE warehouses SET code = $1, name = $2, address = $3, phone = $4, active = $5, \
-                pancake_warehouse_id = $6 \
+                pancake_warehouse_id = $6, province_id = $8, district_id = $9, commune_id = $10 \
           WHERE id = $7",
     )
     .bind(row.code)
@@ -121,6 +128,9 @@ pub async fn update(
     .bind(i64::from(row.active))
     .bind(row.pancake_warehouse_id)
     .bind(id)
+    .bind(&row.area.province_id)
+    .bind(&row.area.district_id)
+    .bind(&row.area.commune_id)
     .execute(conn)
     .await?;
     Ok(())

@@ -7,6 +7,7 @@ use super::{
     model::{WarehouseDetail, WarehouseRequest},
     repo::{self, WarehouseRow},
 };
+use crate::geo::{address, Area};
 use crate::{
     clock, db,
     validate::{Problem, Problems},
@@ -31,8 +32,9 @@ pub async fn get(db: &AnyPool, id: i64) -> Result<WarehouseDetail, AppError> {
 }
 
 pub async fn create(db: &AnyPool, request: &WarehouseRequest) -> Result<WarehouseDetail, AppError> {
-    let fields = Fields::check(request)?;
+    let mut fields = Fields::check(request)?;
     let mut tx = db::begin_write(db).await?;
+    fields.area = address::check(&mut tx, &request.area).await?;
     fields.check_unique(&mut tx, None).await?;
     let id = repo::insert(&mut tx, &fields.row(), &clock::now_utc()).await?;
     let created = repo::find(&mut tx, id).await?.ok_or_else(not_found)?;
@@ -45,9 +47,10 @@ pub async fn update(
     id: i64,
     request: &WarehouseRequest,
 ) -> Result<WarehouseDetail, AppError> {
-    let fields = Fields::check(request)?;
+    let mut fields = Fields::check(request)?;
     let mut tx = db::begin_write(db).await?;
     let current = repo::find(&mut tx, id).await?.ok_or_else(not_found)?;
+    fields.area = address::check(&mut tx, &request.area).await?;
     fields.check_unique(&mut tx, Some(id)).await?;
     if !fields.active {
         if current.is_default {
@@ -100,6 +103,9 @@ struct Fields {
     phone: String,
     active: bool,
     pancake_warehouse_id: Option<String>,
+    /// Set from the request once checked against the cache, in the
+    /// transaction that writes it.
+    area: Area,
 }
 
 impl Fields {
@@ -132,6 +138,7 @@ impl Fields {
             phone,
             active: request.active.unwrap_or(true),
             pancake_warehouse_id,
+            area: Area::default(),
         })
     }
 
@@ -167,6 +174,7 @@ impl Fields {
             phone: &self.phone,
             active: self.active,
             pancake_warehouse_id: self.pancake_warehouse_id.as_deref(),
+            area: &self.area,
         }
     }
 }

@@ -112,7 +112,7 @@ async fn a_created_warehouse_is_found_in_the_list() {
     let change = WarehouseChange {
         name: Some("Kho Thủ Đức".into()),
         address: Some("1 Võ Văn Ngân".into()),
-        phone_number: None,
+        ..WarehouseChange::default()
     };
     let created = pancake
         .client(true)

@@ -11,6 +11,7 @@ use super::{
     orders::OrderWords,
     render, see_other, PageResult,
 };
+use crate::geo::address::{self, AddressFields, AreaForm, AreaNames};
 use crate::{
     customers::{service, Customer, CustomerRequest},
     extract::{Path, Query},
@@ -72,6 +73,8 @@ struct CustomerForm {
     address: String,
     #[serde(default)]
     notes: String,
+    #[serde(flatten)]
+    area: AreaForm,
 }
 
 impl CustomerForm {
@@ -82,6 +85,7 @@ impl CustomerForm {
             email: customer.email.clone().unwrap_or_default(),
             address: customer.address.clone(),
             notes: customer.notes.clone(),
+            area: AreaForm::from_area(&customer.area),
         }
     }
 
@@ -108,14 +112,21 @@ struct FormPage {
     id: Option<i64>,
     form: CustomerForm,
     errors: FieldErrors,
+    address: AddressFields,
 }
 
-async fn new(c: Chrome) -> PageResult {
+async fn new(c: Chrome, State(state): State<AppState>) -> PageResult {
+    let form = CustomerForm::default();
+    let errors = FieldErrors::default();
+    let address = AddressFields::load(&state.db, None, c.lang, &form.area, &errors)
+        .await
+        .map_err(|err| c.error(err))?;
     ok(&FormPage {
         c,
         id: None,
-        form: CustomerForm::default(),
-        errors: FieldErrors::default(),
+        form,
+        errors,
+        address,
     })
 }
 
@@ -131,11 +142,17 @@ async fn edit(c: Chrome, State(state): State<AppState>, Path(id): Path<i64>) -> 
     let customer = service::get(&state.db, id)
         .await
         .map_err(|err| c.error(err))?;
+    let form = CustomerForm::from_customer(&customer);
+    let errors = FieldErrors::default();
+    let address = AddressFields::load(&state.db, None, c.lang, &form.area, &errors)
+        .await
+        .map_err(|err| c.error(err))?;
     ok(&FormPage {
-        form: CustomerForm::from_customer(&customer),
+        form,
         c,
         id: Some(id),
-        errors: FieldErrors::default(),
+        errors,
+        address,
     })
 }
 
@@ -152,20 +169,27 @@ async fn update(
 /// shown again with 422, what was typed kept and each message by its field.
 async fn save(c: Chrome, state: AppState, id: Option<i64>, form: CustomerForm) -> PageResult {
     let request = form.request();
+    let area = form.area.area();
     let saved = match id {
-        Some(id) => service::update(&state.db, id, request).await,
-        None => service::create(&state.db, request).await,
+        Some(id) => service::update_in(&state.db, id, request, &area).await,
+        None => service::create_in(&state.db, request, &area).await,
     };
     let mut errors = FieldErrors::default();
     match saved {
         Ok(customer) => return see_other(&format!("/customers/{}", customer.id)),
-        Err(err) => errors.absorb(err, c.t).map_err(|err| c.error(err))?,
+        Err(err) => errors
+            .absorb(address::localise(err, c.lang), c.t)
+            .map_err(|err| c.error(err))?,
     }
+    let address = AddressFields::load(&state.db, None, c.lang, &form.area, &errors)
+        .await
+        .map_err(|err| c.error(err))?;
     let page = FormPage {
         c,
         id,
         form,
         errors,
+        address,
     };
     Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }
@@ -177,6 +201,7 @@ struct DetailPage {
     customer: Customer,
     orders: Vec<OrderHeader>,
     pager: Pager,
+    area: AreaNames,
 }
 
 impl OrderWords for DetailPage {
@@ -208,10 +233,14 @@ async fn show(
         .await
         .map_err(|err| c.error(err))?;
     let pager = Pager::new(meta, &format!("/customers/{id}"), &[]);
+    let area = AreaNames::load(&state.db, c.lang, &customer.area)
+        .await
+        .map_err(|err| c.error(err))?;
     ok(&DetailPage {
         c,
         customer,
         orders,
         pager,
+        area,
     })
 }

@@ -108,6 +108,12 @@ pub const NAV: &[NavEntry] = &[
         permission: Some(Permission::ReportsRead),
     },
     NavEntry {
+        href: "/stocktakes",
+        vi: "Kiểm kho",
+        en: "Stock counts",
+        permission: Some(Permission::StocktakesRead),
+    },
+    NavEntry {
         href: "/warehouses",
         vi: "Kho hàng",
         en: "Warehouses",

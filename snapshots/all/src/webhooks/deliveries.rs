@@ -9,11 +9,11 @@
 //! try count), so a delivery recorded as delivered is never claimed again.
 
 use serde::Serialize;
-use sqlx::{AnyConnection, AnyPool, Database, Postgres, Row};
+use sqlx::{AnyPool, Row};
 
 use crate::{
     api::PageMeta,
-    clock,
+    clock, db,
     pagination::Pagination,
     validate::{Problem, Problems},
     AppError,
@@ -32,12 +32,6 @@ pub struct Claimed {
     pub payload: String,
     /// This try's number, 1 for the first; part of the claim.
     pub attempt: i64,
-}
-
-/// Whether the connection talks to PostgreSQL, where claims skip rows other
-/// instances hold instead of waiting for them.
-fn on_postgres(conn: &AnyConnection) -> bool {
-    conn.backend_name() == Postgres::NAME
 }
 
 /// Claims up to `limit` due deliveries for `lease_seconds`, counting the try.
@@ -59,11 +53,7 @@ pub async fn claim(
     if due.is_none() {
         return Ok(Vec::new());
     }
-    let skip_locked = if on_postgres(&conn) {
-        " FOR UPDATE SKIP LOCKED"
-    } else {
-        ""
-    };
+    let skip_locked = db::skip_locked(&conn);
     // One statement: on SQLite it runs under the database's write lock, on
     // PostgreSQL the subquery locks the rows it picks and skips those another
     // instance is claiming.

@@ -9,8 +9,10 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use sqlx::{AnyConnection, Row};
 
-use super::worker::unix_now;
-use crate::{clock, inventory::ledger::NewMovement};
+use crate::{
+    clock::{self, unix_now},
+    inventory::ledger::NewMovement,
+};
 
 /// The events the app sends. Emitters name these constants, so a typo does
 /// not compile.
@@ -19,8 +21,8 @@ pub mod events {
     /// `total`, `paid` (whole đồng).
     pub const ORDER_PAID: &str = "order.paid";
     /// A stock movement was posted: `variantId`, `sku`, `warehouseId`,
-    /// `change` (signed), `onHand` (after it), `kind` (`SALE`,
-    /// `CANCEL_RESTOCK`, `ADJUSTMENT`, `RECEIPT`), `movementId`.
+    /// `change` (signed), `onHand` (after it), `kind` (the movement's kind:
+    /// `SALE`, `CANCEL_RESTOCK`, `ADJUSTMENT`, `RECEIPT`…), `movementId`.
     pub const STOCK_CHANGED: &str = "stock.changed";
 
     /// Every event, for choosing what an endpoint receives.
@@ -54,17 +56,33 @@ pub async fn emit(
     event: &'static str,
     data: Value,
 ) -> Result<usize, sqlx::Error> {
-    let endpoints = sqlx::query("SELECT id, events FROM webhook_endpoints WHERE active = 1")
+    let endpoints = subscribers(conn, event).await?;
+    record(conn, &endpoints, event, &data).await
+}
+
+/// The active endpoints that want `event`.
+async fn subscribers(conn: &mut AnyConnection, event: &str) -> Result<Vec<i64>, sqlx::Error> {
+    let rows = sqlx::query("SELECT id, events FROM webhook_endpoints WHERE active = 1")
         .fetch_all(&mut *conn)
         .await?;
     let mut wanted = Vec::new();
-    for row in &endpoints {
+    for row in &rows {
         let events: String = row.try_get("events")?;
         if subscribed(&events, event) {
             wanted.push(row.try_get::<i64, _>("id")?);
         }
     }
-    if wanted.is_empty() {
+    Ok(wanted)
+}
+
+/// Writes one delivery of the occurrence per endpoint in `endpoints`.
+async fn record(
+    conn: &mut AnyConnection,
+    endpoints: &[i64],
+    event: &'static str,
+    data: &Value,
+) -> Result<usize, sqlx::Error> {
+    if endpoints.is_empty() {
         return Ok(0);
     }
     let event_id = new_event_id()?;
@@ -73,10 +91,10 @@ pub async fn emit(
         id: &event_id,
         event,
         created_at: &now,
-        data: &data,
+        data,
     })
     .map_err(|err| sqlx::Error::Encode(Box::new(err)))?;
-    for endpoint_id in &wanted {
+    for endpoint_id in endpoints {
         sqlx::query(
             "INSERT INTO webhook_deliveries \
                  (endpoint_id, event, event_id, payload, next_attempt_at, created_at) \
@@ -91,7 +109,7 @@ pub async fn emit(
         .execute(&mut *conn)
         .await?;
     }
-    Ok(wanted.len())
+    Ok(endpoints.len())
 }
 
 /// `evt_` and 16 random bytes as hex.
@@ -114,11 +132,18 @@ pub async fn order_paid(
 }
 
 /// Tells the endpoints about the stock movement `movement_id` just posted.
+///
+/// Every sale line passes through here, so the endpoints are read first and a
+/// shop without a stock subscriber pays one small query per movement.
 pub async fn stock_changed(
     conn: &mut AnyConnection,
     movement_id: i64,
     movement: &NewMovement,
 ) -> Result<usize, sqlx::Error> {
+    let endpoints = subscribers(conn, events::STOCK_CHANGED).await?;
+    if endpoints.is_empty() {
+        return Ok(0);
+    }
     let row = sqlx::query(
         "SELECT v.sku, COALESCE((SELECT s.on_hand FROM stock_levels s \
                                  WHERE s.variant_id = v.id AND s.warehouse_id = $2), 0) \
@@ -140,5 +165,5 @@ pub async fn stock_changed(
         "onHand": on_hand,
         "kind": movement.kind.as_str(),
     });
-    emit(conn, events::STOCK_CHANGED, data).await
+    record(conn, &endpoints, events::STOCK_CHANGED, &data).await
 }

@@ -15,9 +15,9 @@ use super::{
     endpoints::{self, Created, Endpoint, EndpointRequest},
     outbound::events,
     text::{self, WebhookText},
-    worker::unix_now,
 };
 use crate::{
+    clock::unix_now,
     extract::{Path, Query},
     pagination::Pagination,
     web::{

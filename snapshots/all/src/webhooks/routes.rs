@@ -19,12 +19,11 @@ use super::{
     deliveries,
     endpoints::{self, EndpointRequest},
     inbound::{self, Kind},
-    pages,
-    worker::unix_now,
-    Inbound,
+    pages, Inbound,
 };
 use crate::{
     api::{ApiResponse, ErrorEnvelope},
+    clock::unix_now,
     extract::{Json, Path, Query},
     pagination::Pagination,
     validate::Problem,

@@ -2,7 +2,7 @@
 //! posts each signed to its endpoint, and records how it went. One runs in
 //! every app instance; they share the work through the database.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use futures_util::{stream, StreamExt};
 use reqwest::header::CONTENT_TYPE;
@@ -14,6 +14,7 @@ use super::{
     sign::{self, DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER},
     Outbound,
 };
+use crate::clock::unix_now;
 
 /// Deliveries claimed per round.
 const BATCH: i64 = 50;
@@ -190,13 +191,4 @@ impl Running {
             tracing::error!(error = %err, "the webhook worker panicked");
         }
     }
-}
-
-/// Seconds since the Unix epoch.
-pub fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |since| {
-            i64::try_from(since.as_secs()).unwrap_or(i64::MAX)
-        })
 }

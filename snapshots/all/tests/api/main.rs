@@ -33,6 +33,7 @@ mod search_speed;
 mod seed;
 mod settings;
 mod shifts;
+mod stocktakes;
 mod stripe;
 mod vnpay;
 mod warehouses;

@@ -28,11 +28,12 @@ use shop::{
         users::{self, NewUser},
         Actor,
     },
+    clock::unix_now,
     notifications::{
         channels::{Outgoing, SendError, SendFuture, Sender},
         live::Hub,
         outbox,
-        worker::{unix_now, Round, Worker},
+        worker::{Round, Worker},
         Channels, Notifications, Settings,
     },
 };

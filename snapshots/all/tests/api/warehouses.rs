@@ -429,6 +429,18 @@ async fn the_pages_add_a_warehouse_and_move_stock_to_it() {
         "{page}"
     );
 
+    // The warehouse page's "new transfer" link starts from that warehouse.
+    let (status, _, page) = app.get_text(&format!("/transfers/new?from={branch}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains(&format!("<option value=\"{branch}\" selected>")),
+        "{page}"
+    );
+    assert!(
+        !page.contains(&format!("<option value=\"{main}\" selected>")),
+        "{page}"
+    );
+
     // A typo in a quantity comes back with what was typed.
     let form = format!("from={main}&to={branch}&note=&lines=CF-001+2%0D%0ACF-001+x");
     let (status, page) = submit(&app, "/transfers", &form).await;

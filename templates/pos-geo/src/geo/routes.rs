@@ -1,44 +1,42 @@
-//! HTTP routes of the `pos-geo` skill: `/api/geo/*` proxied to Pancake POS and
-//! answered in the app's JSON envelope.
+//! HTTP routes of the `pos-geo` skill: `/api/geo/*` answered from the local
+//! cache in the app's JSON envelope, reading through to Pancake POS on a miss.
 
 use axum::extract::State;
 use axum::routing::get;
-use axum::Router;
+use axum::{Extension, Router};
 use serde::Deserialize;
 
-use super::{Commune, District, Province, ProvinceQuery, VIETNAM};
+use super::{cache, pages, Commune, District, Province, Scheme};
 use crate::api::ApiResponse;
 use crate::error::AppError;
 use crate::extract::Query;
-use crate::pancake::{PancakeClient, PancakeConfig, PancakeError};
+use crate::pancake::{PancakeClient, PancakeConfig};
 use crate::validate::Problem;
+use crate::AppState;
 
-/// Routes under `/api/geo`, configured from `POS_BASE_URL` / `POS_API_KEY`:
-/// `provinces` (optional `countryCode`, `isNew`, `all`), `districts?provinceId=`
-/// and `communes?provinceId=` (optional `districtId`).
-pub fn router<S>() -> Router<S>
-where
-    S: Clone + Send + Sync + 'static,
-{
+/// Routes under `/api/geo` and `/geo`, reading through to the Pancake POS
+/// configured by `POS_BASE_URL` / `POS_API_KEY`: `provinces` (optional
+/// `scheme`, `new` or `old`), `districts?provinceId=` and
+/// `communes?provinceId=` (optional `districtId`), and the address fields of
+/// the forms.
+pub fn router() -> Router<AppState> {
     let config = match PancakeConfig::from_env() {
         Ok(config) => Some(config),
         Err(error) => {
-            tracing::warn!(%error, "geo routes will answer 503");
+            tracing::warn!(%error, "geo routes answer from the cache only");
             None
         }
     };
     router_with(config)
 }
 
-/// Routes under `/api/geo` for an explicit configuration; `None` answers 503.
-pub fn router_with<S>(config: Option<PancakeConfig>) -> Router<S>
-where
-    S: Clone + Send + Sync + 'static,
-{
+/// The same routes for an explicit configuration; with `None`, what the cache
+/// lacks answers 503.
+pub fn router_with(config: Option<PancakeConfig>) -> Router<AppState> {
     let client = config.and_then(|config| match PancakeClient::new(config) {
         Ok(client) => Some(client),
         Err(error) => {
-            tracing::error!(%error, "geo routes will answer 503");
+            tracing::error!(%error, "geo routes answer from the cache only");
             None
         }
     });
@@ -46,18 +44,20 @@ where
         .route("/api/geo/provinces", get(provinces))
         .route("/api/geo/districts", get(districts))
         .route("/api/geo/communes", get(communes))
-        .with_state(client)
+        .route("/geo/address", get(pages::address))
+        .layer(Extension(Upstream(client)))
 }
 
-type GeoState = State<Option<PancakeClient>>;
+/// The Pancake client the cache reads through to, if one is configured.
+#[derive(Clone)]
+pub(super) struct Upstream(pub Option<PancakeClient>);
+
 type GeoResult<T> = Result<ApiResponse<Vec<T>>, AppError>;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct ProvincesParams {
-    country_code: Option<String>,
-    is_new: Option<bool>,
-    all: Option<bool>,
+    scheme: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -68,53 +68,45 @@ struct AreaParams {
 }
 
 async fn provinces(
-    State(client): GeoState,
+    State(state): State<AppState>,
+    Extension(Upstream(client)): Extension<Upstream>,
     Query(params): Query<ProvincesParams>,
 ) -> GeoResult<Province> {
-    let query = ProvinceQuery {
-        country_code: non_blank(params.country_code).unwrap_or_else(|| VIETNAM.to_owned()),
-        is_new: params.is_new.unwrap_or(false),
-        all: params.all.unwrap_or(false),
+    let scheme = match non_blank(params.scheme) {
+        Some(scheme) => Scheme::parse(&scheme).ok_or_else(|| {
+            AppError::invalid("scheme", Problem::Worded("must be new or old".into()))
+        })?,
+        None => Scheme::default(),
     };
-    let data = configured(client)?
-        .provinces(&query)
-        .await
-        .map_err(upstream)?;
+    let data = cache::provinces(&state.db, client.as_ref(), scheme).await?;
     Ok(ApiResponse::ok(data))
 }
 
 async fn districts(
-    State(client): GeoState,
+    State(state): State<AppState>,
+    Extension(Upstream(client)): Extension<Upstream>,
     Query(params): Query<AreaParams>,
 ) -> GeoResult<District> {
     let province_id = required(params.province_id, "provinceId")?;
-    let data = configured(client)?
-        .districts(&province_id)
-        .await
-        .map_err(upstream)?;
+    let data = cache::districts(&state.db, client.as_ref(), &province_id).await?;
     Ok(ApiResponse::ok(data))
 }
 
-async fn communes(State(client): GeoState, Query(params): Query<AreaParams>) -> GeoResult<Commune> {
+async fn communes(
+    State(state): State<AppState>,
+    Extension(Upstream(client)): Extension<Upstream>,
+    Query(params): Query<AreaParams>,
+) -> GeoResult<Commune> {
     let province_id = required(params.province_id, "provinceId")?;
     let district_id = non_blank(params.district_id);
-    let data = configured(client)?
-        .communes(&province_id, district_id.as_deref())
-        .await
-        .map_err(upstream)?;
+    let data = cache::communes(
+        &state.db,
+        client.as_ref(),
+        &province_id,
+        district_id.as_deref(),
+    )
+    .await?;
     Ok(ApiResponse::ok(data))
-}
-
-fn configured(client: Option<PancakeClient>) -> Result<PancakeClient, AppError> {
-    client.ok_or_else(|| {
-        AppError::Unavailable("Pancake POS is not configured: set POS_API_KEY".into())
-    })
-}
-
-fn upstream(error: PancakeError) -> AppError {
-    // PancakeError never carries the API key, so its text is safe to return.
-    tracing::warn!(%error, "Pancake POS geo request failed");
-    AppError::Upstream(error.to_string())
 }
 
 fn non_blank(value: Option<String>) -> Option<String> {

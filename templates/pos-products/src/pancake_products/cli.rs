@@ -4,6 +4,7 @@ use clap::{Args, Subcommand};
 
 use super::{
     api::{NewProduct, ProductChange},
+    push::{self, Counts},
     sync::{self, Action, Planned},
     Category, Product, Variation,
 };
@@ -12,7 +13,7 @@ use crate::{
     db,
     pancake::{
         output::{format_table, opt, render, render_page, OutputArgs},
-        PancakeClient,
+        PancakeClient, PancakeError,
     },
 };
 
@@ -90,6 +91,18 @@ enum ProductCommand {
         #[command(flatten)]
         output: OutputArgs,
     },
+    /// Send the app's catalogue to Pancake, matched by SKU: shows what would
+    /// change, and changes it with --apply.
+    Push {
+        /// Create and update the products in Pancake (needs CONFIRM_WRITE=YES).
+        #[arg(long)]
+        apply: bool,
+        /// Only the products with these SKUs.
+        #[arg(long = "sku", value_name = "SKU", num_args = 1..)]
+        skus: Vec<String>,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
     /// Hide products from sale (needs CONFIRM_WRITE=YES).
     Hide {
         #[arg(required = true)]
@@ -103,7 +116,7 @@ enum ProductCommand {
 }
 
 /// Runs a `pancake products` subcommand and returns what it prints; `config`
-/// locates the app's database for `import`.
+/// locates the app's database for `import` and `push`.
 pub async fn execute(
     client: &PancakeClient,
     config: &Config,
@@ -111,6 +124,11 @@ pub async fn execute(
 ) -> anyhow::Result<String> {
     match args.command {
         ProductCommand::Import { apply, output } => import(client, config, apply, &output).await,
+        ProductCommand::Push {
+            apply,
+            skus,
+            output,
+        } => push(client, config, apply, &skus, &output).await,
         ProductCommand::List {
             search,
             page,
@@ -152,11 +170,8 @@ pub async fn execute(
             weight,
         } => {
             let new = NewProduct {
-                name,
-                sku,
-                retail_price: price,
-                barcode,
                 weight,
+                ..NewProduct::single(name, sku, price, barcode)
             };
             let product = client.create_product(&new).await?;
             Ok(format!(
@@ -173,7 +188,8 @@ pub async fn execute(
         } => {
             let change = ProductChange {
                 name,
-                price: variation.zip(price),
+                prices: variation.zip(price).into_iter().collect(),
+                ..ProductChange::default()
             };
             let product = client.update_product(&sku_or_id, &change).await?;
             Ok(format!("updated {}\n", product.name))
@@ -217,6 +233,78 @@ async fn import(
     }
     pool.close().await;
     Ok(printed)
+}
+
+async fn push(
+    client: &PancakeClient,
+    config: &Config,
+    apply: bool,
+    skus: &[String],
+    output: &OutputArgs,
+) -> anyhow::Result<String> {
+    // Refused before anything is read: a forgotten CONFIRM_WRITE should not
+    // cost a walk through the whole catalogue.
+    if apply && !client.config().writes.confirmed {
+        return Err(PancakeError::WriteNotConfirmed.into());
+    }
+    let pool = db::connect(config.database_url()).await?;
+    db::migrate(&pool).await?;
+    let local = push::local_catalogue(&pool).await;
+    pool.close().await;
+    let local = push::with_skus(local?, skus)?;
+    let pancake = client.all_products().await?;
+    let plan = push::plan_push(&local, &pancake);
+    let mut printed = render(output, &plan, push_table)?;
+    if !output.json {
+        let counts = Counts::of(&plan);
+        printed.push_str(&format!(
+            "{} to create, {} to update, {} unchanged, {} conflict(s), {} skipped\n",
+            counts.create, counts.update, counts.unchanged, counts.conflict, counts.skip
+        ));
+    }
+    if apply {
+        let pushed = push::apply_push(client, &plan).await?;
+        if !output.json {
+            printed.push_str(&format!(
+                "created {} and updated {} product(s) in Pancake\n",
+                pushed.created.len(),
+                pushed.updated.len()
+            ));
+        }
+    } else if !output.json {
+        printed.push_str("dry run: nothing was written to Pancake; run again with --apply\n");
+    }
+    Ok(printed)
+}
+
+fn push_table(plan: &[push::Planned]) -> String {
+    let rows =
+        plan.iter()
+            .map(|item| {
+                let (action, mut detail) = match &item.action {
+                    push::Action::Create { product } => {
+                        let variations = product.variations.iter().map(|variation| {
+                            format!("{} {}", variation.sku, variation.retail_price)
+                        });
+                        ("create", variations.collect())
+                    }
+                    push::Action::Update { changes, .. } => {
+                        ("update", changes.iter().map(ToString::to_string).collect())
+                    }
+                    push::Action::Unchanged { .. } => ("unchanged", Vec::new()),
+                    push::Action::Conflict { reason } => ("conflict", vec![reason.clone()]),
+                    push::Action::Skip { reason } => ("skip", vec![reason.clone()]),
+                };
+                detail.extend(item.notes.iter().cloned());
+                vec![
+                    item.sku.clone(),
+                    item.name.clone(),
+                    action.to_owned(),
+                    detail.join("; "),
+                ]
+            })
+            .collect();
+    format_table(&["SKU", "NAME", "ACTION", "DETAIL"], rows)
 }
 
 fn plan_table(plan: &[Planned]) -> String {

@@ -5,9 +5,13 @@
 //! Pancake answers with many more fields than these types name; they are
 //! kept in `extra`, because an update must send the whole product back or
 //! Pancake drops what was left out.
+//!
+//! The app's catalogue and Pancake's meet by SKU both ways: `sync` imports
+//! Pancake's products into the app, `push` sends the app's to Pancake.
 
 pub mod api;
 pub mod cli;
+pub mod push;
 pub mod sync;
 #[cfg(test)]
 mod tests;
@@ -49,8 +53,13 @@ pub struct Variation {
     /// What makes it this variation, e.g. `Size: M`.
     #[serde(default)]
     pub fields: Vec<Attribute>,
-    /// Sellable stock over all warehouses, in the variation list.
-    #[serde(default, deserialize_with = "opt_whole")]
+    /// Sellable stock over all warehouses; only the variation list has it,
+    /// so an update that sends a product back must not add it.
+    #[serde(
+        default,
+        deserialize_with = "opt_whole",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remain_quantity: Option<i64>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,

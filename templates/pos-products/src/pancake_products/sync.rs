@@ -12,16 +12,13 @@
 use serde::Serialize;
 use sqlx::{AnyConnection, AnyPool};
 
-use super::{api::PAGE_SIZE, Product};
+use super::Product;
 use crate::{
     catalog::{self, service::find_by_sku, ProductRequest},
     db,
-    pancake::{PageStyle, PancakeClient},
+    pancake::PancakeClient,
     AppError,
 };
-
-/// The most pages of products read at once: 30 000 products.
-const MAX_PAGES: u32 = 1000;
 
 /// What importing one Pancake variation would do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -53,10 +50,7 @@ pub struct Planned {
 
 /// Reads Pancake's whole catalogue and works out what importing it would do.
 pub async fn plan_import(client: &PancakeClient, db: &AnyPool) -> anyhow::Result<Vec<Planned>> {
-    let path = client.shop_path("/products")?;
-    let products: Vec<Product> = client
-        .get_all(&path, &[], PageStyle::PageNumber, PAGE_SIZE, MAX_PAGES)
-        .await?;
+    let products = client.all_products().await?;
     let mut conn = db.acquire().await?;
     let mut plan = Vec::new();
     for product in &products {

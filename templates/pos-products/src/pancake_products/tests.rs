@@ -130,11 +130,8 @@ async fn writes_are_refused_without_confirmation_before_any_request() {
     let pancake = Pancake::serve(|_| ok(shirt(140_000))).await;
     let client = pancake.client(false);
     let new = NewProduct {
-        name: "Áo thun".into(),
-        sku: "AOTHUN".into(),
-        retail_price: 90_000,
-        barcode: None,
         weight: 150,
+        ..NewProduct::single("Áo thun".into(), "AOTHUN".into(), 90_000, None)
     };
     let refused = [
         client.create_product(&new).await.unwrap_err(),
@@ -165,11 +162,13 @@ async fn a_product_is_created_and_read_back_by_sku() {
     })
     .await;
     let new = NewProduct {
-        name: "Áo thun".into(),
-        sku: "AOTHUN".into(),
-        retail_price: 90_000,
-        barcode: Some("8930000000028".into()),
         weight: 150,
+        ..NewProduct::single(
+            "Áo thun".into(),
+            "AOTHUN".into(),
+            90_000,
+            Some("8930000000028".into()),
+        )
     };
     let created = pancake.client(true).create_product(&new).await.unwrap();
     assert_eq!(created.id.as_deref(), Some("p-9"));
@@ -204,7 +203,8 @@ async fn an_update_sends_the_whole_product_and_checks_it_took() {
     .await;
     let change = ProductChange {
         name: Some("Áo sơ mi nam trắng".into()),
-        price: Some(("AOSOMI-M".into(), 145_000)),
+        prices: vec![("AOSOMI-M".into(), 145_000)],
+        barcodes: vec![("AOSOMI-L".into(), "8930000000059".into())],
     };
     let updated = pancake
         .client(true)
@@ -217,7 +217,7 @@ async fn an_update_sends_the_whole_product_and_checks_it_took() {
         [
             "GET /shops/4/products/AOSOMI",
             "GET /shops/4/products/AOSOMI",
-            "PUT /shops/4/products/3487e126%2Db0d9%2D4dae%2D89a9%2Dee60bef2f4e9",
+            "PUT /shops/4/products/3487e126-b0d9-4dae-89a9-ee60bef2f4e9",
             "GET /shops/4/products/AOSOMI"
         ]
     );
@@ -225,6 +225,7 @@ async fn an_update_sends_the_whole_product_and_checks_it_took() {
     // Every variation goes back, unknown fields kept, stock left out.
     assert_eq!(sent["variations"].as_array().unwrap().len(), 2);
     assert_eq!(sent["variations"][0]["retail_price"], 145_000);
+    assert_eq!(sent["variations"][1]["barcode"], "8930000000059");
     assert_eq!(sent["category_ids"], json!([1290021044]));
     assert!(sent.get("variations_warehouses").is_none());
     assert!(sent["variations"][0].get("variations_warehouses").is_none());
@@ -238,8 +239,8 @@ async fn an_update_pancake_ignored_is_an_error() {
     })
     .await;
     let change = ProductChange {
-        name: None,
-        price: Some(("AOSOMI-M".into(), 145_000)),
+        prices: vec![("AOSOMI-M".into(), 145_000)],
+        ..ProductChange::default()
     };
     let error = pancake
         .client(true)
@@ -264,8 +265,8 @@ async fn products_are_hidden_after_each_is_checked() {
     assert_eq!(
         pancake.calls(),
         [
-            "GET /shops/4/products/p%2D1",
-            "GET /shops/4/products/p%2D2",
+            "GET /shops/4/products/p-1",
+            "GET /shops/4/products/p-2",
             "PUT /shops/4/products/update_hide"
         ]
     );

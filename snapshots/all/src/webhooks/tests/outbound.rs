@@ -20,6 +20,7 @@ use super::TestDb;
 use crate::{
     attribution::Attribution,
     catalog::{self, ProductRequest},
+    clock::unix_now,
     config::SalesRules,
     db,
     inventory::{self, model::StockRequest},
@@ -34,7 +35,7 @@ use crate::{
         endpoints::{self, EndpointRequest},
         events,
         sign::{self, VerifyError},
-        worker::{unix_now, Round, Worker},
+        worker::{Round, Worker},
         Outbound,
     },
     AppError,
