@@ -10,7 +10,6 @@ use axum::extract::{Query, RawQuery};
 use axum::http::{header, Request, StatusCode};
 use axum::routing::{get, MethodRouter};
 use axum::{Json, Router};
-use clap::Parser;
 use serde_json::{json, Value};
 use sqlx::AnyPool;
 use tower::ServiceExt;
@@ -1304,22 +1303,8 @@ async fn pancake_warehouses_get_old_scheme_ids_and_never_2025_ones() {
 
 // ---------------------------------------------------------------- CLI
 
-#[derive(Parser)]
-struct HostCli {
-    #[command(subcommand)]
-    command: HostCommand,
-}
-
-#[derive(clap::Subcommand)]
-enum HostCommand {
-    Pancake(PancakeArgs),
-}
-
 fn parse(args: &[&str]) -> Result<PancakeArgs, clap::Error> {
-    let argv = [env!("CARGO_PKG_NAME"), "pancake"].iter().chain(args);
-    HostCli::try_parse_from(argv).map(|cli| match cli.command {
-        HostCommand::Pancake(args) => args,
-    })
+    crate::pancake::cli::parse(args).map(|(_, args)| args)
 }
 
 #[tokio::test]

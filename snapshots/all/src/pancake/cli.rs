@@ -68,6 +68,32 @@ pub async fn run(config: &Config, args: PancakeArgs) -> anyhow::Result<()> {
         .context("cannot write to stdout")
 }
 
+/// Parses the words after `pancake` as the app's command line does, global
+/// options such as `--database-url` included; the Pancake skills' tests run
+/// their subcommands through it.
+#[cfg(test)]
+pub(crate) fn parse(words: &[&str]) -> Result<(Config, PancakeArgs), clap::Error> {
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct App {
+        #[command(flatten)]
+        config: Config,
+        #[command(subcommand)]
+        command: AppCommand,
+    }
+
+    #[derive(Subcommand)]
+    enum AppCommand {
+        Pancake(PancakeArgs),
+    }
+
+    let line = [env!("CARGO_PKG_NAME"), "pancake"].iter().chain(words);
+    let App { config, command } = App::try_parse_from(line)?;
+    let AppCommand::Pancake(args) = command;
+    Ok((config, args))
+}
+
 fn is_refused_write(err: &anyhow::Error) -> bool {
     matches!(
         err.downcast_ref::<PancakeError>(),

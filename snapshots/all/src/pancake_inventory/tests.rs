@@ -8,7 +8,6 @@ use std::sync::{
 };
 
 use axum::http::Method;
-use clap::Parser;
 use serde_json::{json, Value};
 use sqlx::AnyPool;
 
@@ -19,11 +18,11 @@ use super::{
 use crate::{
     attribution::Attribution,
     catalog::{self, ProductRequest},
-    config::{Config, SalesRules},
+    config::SalesRules,
     db,
     inventory::{self, model::StockRequest},
     pancake::{
-        cli::{execute, PancakeArgs},
+        cli::{execute, parse},
         testing::{ok, Hit, Pancake, KEY},
         PancakeError,
     },
@@ -630,24 +629,10 @@ async fn stock_pancake_did_not_take_is_reported_by_sku() {
     assert_eq!(posts, 1);
 }
 
-#[derive(Debug, Parser)]
-struct Cli {
-    #[command(flatten)]
-    config: Config,
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Debug, clap::Subcommand)]
-enum Command {
-    Pancake(PancakeArgs),
-}
-
-/// Parses `app …` and runs its `pancake` subcommand against `pancake`.
-async fn run(pancake: &Pancake, confirmed: bool, args: &[&str]) -> anyhow::Result<String> {
-    let cli = Cli::parse_from(std::iter::once("app").chain(args.iter().copied()));
-    let Command::Pancake(command) = cli.command;
-    execute(&pancake.client(confirmed), &cli.config, command).await
+/// Parses the words after `pancake` and runs them against `pancake`.
+async fn run(pancake: &Pancake, confirmed: bool, words: &[&str]) -> anyhow::Result<String> {
+    let (config, command) = parse(words).unwrap();
+    execute(&pancake.client(confirmed), &config, command).await
 }
 
 #[tokio::test]
@@ -665,7 +650,6 @@ async fn pancake_inventory_histories_prints_a_table_or_json() {
     })
     .await;
     let args = [
-        "pancake",
         "inventory",
         "histories",
         "--sku",
@@ -704,13 +688,9 @@ async fn pancake_inventory_histories_prints_a_table_or_json() {
         ]
     );
 
-    let printed = run(
-        &pancake,
-        false,
-        &["pancake", "inventory", "histories", "--json"],
-    )
-    .await
-    .unwrap();
+    let printed = run(&pancake, false, &["inventory", "histories", "--json"])
+        .await
+        .unwrap();
     let listed: Value = serde_json::from_str(&printed).unwrap();
     assert_eq!(listed[0]["type"], "export");
     assert_eq!(listed[0]["quantity"], -2);
@@ -721,7 +701,6 @@ async fn pancake_inventory_histories_prints_a_table_or_json() {
 async fn a_bad_day_is_a_one_line_error_before_any_request() {
     let pancake = Pancake::serve(|_| ok(json!({"data": []}))).await;
     let args = [
-        "pancake",
         "inventory",
         "analytics",
         "--since",
@@ -735,7 +714,6 @@ async fn a_bad_day_is_a_one_line_error_before_any_request() {
         "--since takes a day as YYYY-MM-DD, not \"2026-02-30\""
     );
     let args = [
-        "pancake",
         "inventory",
         "analytics",
         "--since",
@@ -760,7 +738,6 @@ async fn pancake_inventory_reconcile_prints_the_differences() {
     let args = [
         "--database-url",
         &url,
-        "pancake",
         "inventory",
         "reconcile",
         "--pancake-warehouse",
@@ -805,7 +782,7 @@ async fn reconcile_compares_with_the_linked_pancake_warehouse_by_default() {
     let local = LocalDatabase::new().await;
     shop(&local.pool).await;
     let url = local.url.clone();
-    let args = ["--database-url", &url, "pancake", "inventory", "reconcile"];
+    let args = ["inventory", "reconcile", "--database-url", &url];
     let unlinked = run(&pancake, false, &args).await.unwrap_err();
     assert!(
         unlinked
@@ -839,7 +816,7 @@ async fn pancake_inventory_push_is_a_dry_run_until_applied_and_confirmed() {
     let local = LocalDatabase::new().await;
     shop(&local.pool).await;
     let url = local.url.clone();
-    let mut args = vec!["--database-url", &url, "pancake", "inventory", "push"];
+    let mut args = vec!["inventory", "push", "--database-url", &url];
     args.extend(["--pancake-warehouse", STORE]);
 
     let printed = run(&pancake, true, &args).await.unwrap();

@@ -233,6 +233,13 @@ impl DetailPage {
         format::local_time(utc)
     }
 
+    /// How many uncounted items the page leaves out, when it leaves some.
+    fn uncounted_more(&self) -> Option<String> {
+        let shown = i64::try_from(self.s.uncounted.len()).unwrap_or(i64::MAX);
+        let more = self.s.uncounted_items - shown;
+        (more > 0).then(|| self.w.uncounted_more.replace("{count}", &more.to_string()))
+    }
+
     fn started(&self) -> String {
         self.step(&Some(self.s.started_at.clone()), &self.s.started_by)
     }

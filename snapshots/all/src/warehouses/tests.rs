@@ -5,7 +5,6 @@
 use std::sync::{Arc, Mutex};
 
 use axum::http::Method;
-use clap::Parser;
 use serde_json::{json, Value};
 use sqlx::AnyPool;
 
@@ -207,21 +206,9 @@ async fn the_cli_prints_and_refuses_like_the_other_commands() {
     assert_eq!(printed, format!("updated Kho tổng ({DEPOT})\n"));
 }
 
-#[derive(Debug, Parser)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Debug, clap::Subcommand)]
-enum Command {
-    Pancake(PancakeArgs),
-}
-
 fn pancake_args(words: &[&str]) -> PancakeArgs {
-    let line = ["app", "pancake", "warehouses"].iter().chain(words);
-    let Command::Pancake(args) = Cli::parse_from(line).command;
-    args
+    let line: Vec<&str> = ["warehouses"].iter().chain(words).copied().collect();
+    crate::pancake::cli::parse(&line).unwrap().1
 }
 
 /// A migrated database of its own in the temporary folder.

@@ -76,6 +76,7 @@ async fn a_count_is_started_counted_submitted_and_applied_once() {
     assert_eq!(body["data"]["status"], "APPLIED");
     assert_eq!(body["data"]["variance"], -3);
     assert_eq!(body["data"]["uncounted"][0]["sku"], "TRA-001");
+    assert_eq!(body["data"]["uncountedItems"], 1);
     let (status, body) = app
         .post(&format!("/api/stocktakes/{id}/apply"), json!({}))
         .await;

@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex};
 
 use axum::http::{Method, StatusCode};
-use clap::{CommandFactory, Parser};
+use clap::Args;
 use serde_json::{json, Value};
 
 use super::api::{CustomerChange, NewCustomer, PHONE_SEARCH_PAGES};
@@ -403,20 +403,14 @@ async fn levels_and_point_logs_are_read() {
     );
 }
 
-#[derive(Debug, Parser)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Debug, clap::Subcommand)]
-enum Command {
-    Pancake(PancakeArgs),
+/// `pancake customers …` parsed as the app's command line does.
+fn parse(words: &[&str]) -> Result<PancakeArgs, clap::Error> {
+    let line: Vec<&str> = ["customers"].iter().chain(words).copied().collect();
+    crate::pancake::cli::parse(&line).map(|(_, args)| args)
 }
 
 async fn run(pancake: &Pancake, words: &[&str]) -> String {
-    let line = ["app", "pancake", "customers"].iter().chain(words);
-    let Command::Pancake(args) = Cli::try_parse_from(line).unwrap().command;
+    let args = parse(words).unwrap();
     execute(&pancake.client(false), &Config::without_flags(), args)
         .await
         .unwrap()
@@ -469,11 +463,8 @@ async fn pancake_customers_find_prints_the_customer_or_says_there_is_none() {
 
 #[test]
 fn writes_say_they_need_confirmation_and_take_real_input() {
-    let cli = Cli::command();
-    let customers = cli
-        .find_subcommand("pancake")
-        .and_then(|pancake| pancake.find_subcommand("customers"))
-        .unwrap();
+    let pancake = PancakeArgs::augment_args(clap::Command::new("pancake"));
+    let customers = pancake.find_subcommand("customers").unwrap();
     for write in ["create", "update"] {
         let about = customers.find_subcommand(write).unwrap().get_about();
         assert!(
@@ -481,10 +472,7 @@ fn writes_say_they_need_confirmation_and_take_real_input() {
             "{write}"
         );
     }
-    let parses = |words: &[&str]| {
-        let line = ["app", "pancake", "customers"].iter().chain(words);
-        Cli::try_parse_from(line).is_ok()
-    };
+    let parses = |words: &[&str]| parse(words).is_ok();
     assert!(
         !parses(&["update", HOANG]),
         "an update with nothing to change"

@@ -12,11 +12,10 @@ use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, HOST};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use clap::Parser;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::cli::{execute, PancakeArgs};
+use super::cli::{execute, parse, PancakeArgs};
 use super::{
     opt_number, opt_whole, or_default, whole, PageStyle, PancakeClient, PancakeConfig,
     PancakeError, RetryPolicy, Shop, WritePolicy,
@@ -1022,24 +1021,8 @@ async fn transport_error_does_not_show_the_key() {
 
 // ---------------------------------------------------------------- CLI
 
-/// Stands in for the app's command line, where `pancake` is one subcommand.
-#[derive(Parser)]
-struct AppCli {
-    #[command(subcommand)]
-    command: AppCommand,
-}
-
-#[derive(clap::Subcommand)]
-enum AppCommand {
-    Pancake(PancakeArgs),
-}
-
 fn pancake_args(args: &[&str]) -> PancakeArgs {
-    let argv = [env!("CARGO_PKG_NAME"), "pancake"]
-        .into_iter()
-        .chain(args.iter().copied());
-    let AppCommand::Pancake(args) = AppCli::try_parse_from(argv).unwrap().command;
-    args
+    parse(args).unwrap().1
 }
 
 #[tokio::test]

@@ -4,7 +4,6 @@
 use std::sync::{Arc, Mutex};
 
 use axum::http::Method;
-use clap::Parser;
 use serde_json::{json, Value};
 
 use super::{
@@ -15,7 +14,7 @@ use crate::catalog::{self, ProductRequest};
 use crate::config::Config;
 use crate::db;
 use crate::pancake::{
-    cli::{execute, PancakeArgs},
+    cli::{execute, parse},
     testing::{ok, Hit, Pancake, KEY},
     PancakeError,
 };
@@ -276,17 +275,6 @@ async fn products_are_hidden_after_each_is_checked() {
     );
 }
 
-#[derive(Debug, Parser)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Debug, clap::Subcommand)]
-enum Command {
-    Pancake(PancakeArgs),
-}
-
 #[tokio::test]
 async fn pancake_products_list_prints_the_products() {
     let pancake = Pancake::serve(|_| {
@@ -295,7 +283,7 @@ async fn pancake_products_list_prints_the_products() {
         ok(page)
     })
     .await;
-    let Command::Pancake(args) = Cli::parse_from(["app", "pancake", "products", "list"]).command;
+    let (_, args) = parse(&["products", "list"]).unwrap();
     let printed = execute(&pancake.client(false), &Config::without_flags(), args)
         .await
         .unwrap();
@@ -305,8 +293,7 @@ async fn pancake_products_list_prints_the_products() {
          AOSOMI  Áo sơ mi nam  2           140000–150000\n\
          page 1 of 3\n"
     );
-    let Command::Pancake(args) =
-        Cli::parse_from(["app", "pancake", "products", "list", "--json"]).command;
+    let (_, args) = parse(&["products", "list", "--json"]).unwrap();
     let printed = execute(&pancake.client(false), &Config::without_flags(), args)
         .await
         .unwrap();

@@ -72,9 +72,11 @@ pub struct Stocktake {
     pub variance: i64,
     /// Every counted line; empty in lists.
     pub lines: Vec<StocktakeLine>,
-    /// Items in scope nobody counted; applying leaves their stock as it is.
-    /// Empty in lists.
+    /// The first items in scope nobody counted, by name; applying leaves
+    /// their stock as it is. Empty in lists.
     pub uncounted: Vec<UncountedItem>,
+    /// How many items in scope nobody counted; 0 in lists.
+    pub uncounted_items: i64,
 }
 
 impl FromRow<'_, AnyRow> for Stocktake {
@@ -107,6 +109,7 @@ impl FromRow<'_, AnyRow> for Stocktake {
             variance: row.try_get("variance")?,
             lines: Vec::new(),
             uncounted: Vec::new(),
+            uncounted_items: 0,
         })
     }
 }

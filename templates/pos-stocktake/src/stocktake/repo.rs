@@ -132,29 +132,50 @@ pub async fn line(
     .await
 }
 
-/// Items in the count's scope without a line: variants on sale, and any
-/// other that still holds stock in the warehouse.
-pub async fn uncounted(
-    conn: &mut AnyConnection,
-    stocktake: &Stocktake,
-) -> Result<Vec<UncountedItem>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "{}SELECT v.product_id, v.id AS variant_id, v.sku, p.name, v.name AS variant_name, \
-                CAST(COALESCE(sl.on_hand, 0) AS BIGINT) AS on_hand \
-           FROM product_variants v \
+/// The items in the count's scope without a line: variants on sale, and
+/// any other that still holds stock in the warehouse. Binds the count's id,
+/// category and warehouse as `$1`, `$2` and `$3`.
+const UNCOUNTED: &str = "FROM product_variants v \
            JOIN products p ON p.id = v.product_id \
            LEFT JOIN stock_levels sl ON sl.variant_id = v.id AND sl.warehouse_id = $3 \
           WHERE ($2 IS NULL OR p.category_id IN (SELECT id FROM scope)) \
             AND ((p.active = 1 AND v.active = 1) OR COALESCE(sl.on_hand, 0) <> 0) \
             AND NOT EXISTS (SELECT 1 FROM stocktake_lines l \
-                             WHERE l.stocktake_id = $1 AND l.variant_id = v.id) \
-          ORDER BY p.name, v.id",
+                             WHERE l.stocktake_id = $1 AND l.variant_id = v.id)";
+
+/// The first `limit` uncounted items by name.
+pub async fn uncounted(
+    conn: &mut AnyConnection,
+    stocktake: &Stocktake,
+    limit: i64,
+) -> Result<Vec<UncountedItem>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{}SELECT v.product_id, v.id AS variant_id, v.sku, p.name, v.name AS variant_name, \
+                CAST(COALESCE(sl.on_hand, 0) AS BIGINT) AS on_hand \
+           {UNCOUNTED} ORDER BY p.name, v.id LIMIT $4",
         scope("$2")
     ))
     .bind(stocktake.id)
     .bind(stocktake.category_id)
     .bind(stocktake.warehouse_id)
+    .bind(limit)
     .fetch_all(conn)
+    .await
+}
+
+/// How many items are uncounted.
+pub async fn count_uncounted(
+    conn: &mut AnyConnection,
+    stocktake: &Stocktake,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(&format!(
+        "{}SELECT CAST(COUNT(*) AS BIGINT) {UNCOUNTED}",
+        scope("$2")
+    ))
+    .bind(stocktake.id)
+    .bind(stocktake.category_id)
+    .bind(stocktake.warehouse_id)
+    .fetch_one(conn)
     .await
 }
 

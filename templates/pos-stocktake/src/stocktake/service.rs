@@ -108,7 +108,12 @@ async fn open_warehouse(conn: &mut AnyConnection, named: Option<i64>) -> Result<
     Err(AppError::invalid("warehouseId", problem))
 }
 
-/// One stock count with its lines and the items in scope not yet counted.
+/// The uncounted items a stock count shows: counting a whole warehouse, the
+/// page and the API answer after every scan must not carry the catalogue.
+const UNCOUNTED_SHOWN: i64 = 50;
+
+/// One stock count with its lines and the first items in scope not yet
+/// counted.
 pub async fn get(db: &AnyPool, id: i64) -> Result<Stocktake, AppError> {
     let mut conn = db.acquire().await?;
     detail(&mut conn, id).await
@@ -117,7 +122,8 @@ pub async fn get(db: &AnyPool, id: i64) -> Result<Stocktake, AppError> {
 async fn detail(conn: &mut AnyConnection, id: i64) -> Result<Stocktake, AppError> {
     let mut stocktake = repo::find(conn, id).await?.ok_or_else(not_found)?;
     stocktake.lines = repo::lines(conn, id).await?;
-    stocktake.uncounted = repo::uncounted(conn, &stocktake).await?;
+    stocktake.uncounted = repo::uncounted(conn, &stocktake, UNCOUNTED_SHOWN).await?;
+    stocktake.uncounted_items = repo::count_uncounted(conn, &stocktake).await?;
     Ok(stocktake)
 }
 

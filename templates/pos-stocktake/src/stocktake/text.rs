@@ -54,6 +54,7 @@ texts! {
     no_lines: "Chưa đếm mặt hàng nào.", "Nothing counted yet.";
     uncounted: "Chưa đếm", "Not counted";
     uncounted_hint: "Những mặt hàng này không được đếm; khi áp dụng, tồn kho của chúng giữ nguyên.", "These items were not counted; applying leaves their stock unchanged.";
+    uncounted_more: "và {count} mặt hàng khác chưa đếm.", "and {count} more not counted.";
     on_hand: "Tồn hiện tại", "On hand now";
     submit: "Nộp để duyệt", "Submit for approval";
     apply: "Duyệt và điều chỉnh tồn kho", "Approve and adjust stock";
