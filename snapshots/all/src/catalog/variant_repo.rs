@@ -56,6 +56,21 @@ pub async fn code_owner(
     .await
 }
 
+/// The variant a scanned or typed code names, with its product and SKU; a
+/// SKU wins over another variant's equal barcode.
+pub async fn variant_by_code(
+    conn: &mut AnyConnection,
+    code: &str,
+) -> Result<Option<(i64, i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, product_id, sku FROM product_variants WHERE sku = $1 OR barcode = $1 \
+          ORDER BY CASE WHEN sku = $1 THEN 0 ELSE 1 END LIMIT 1",
+    )
+    .bind(code)
+    .fetch_optional(conn)
+    .await
+}
+
 /// The two codes a variant is known by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CodeColumn {

@@ -179,21 +179,6 @@ pub async fn count_uncounted(
     .await
 }
 
-/// A variant by its SKU or barcode, with its SKU; a SKU wins over another
-/// variant's equal barcode.
-pub async fn variant_by_code(
-    conn: &mut AnyConnection,
-    code: &str,
-) -> Result<Option<(i64, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, sku FROM product_variants WHERE sku = $1 OR barcode = $1 \
-          ORDER BY CASE WHEN sku = $1 THEN 0 ELSE 1 END LIMIT 1",
-    )
-    .bind(code)
-    .fetch_optional(conn)
-    .await
-}
-
 pub async fn variant_sku(
     conn: &mut AnyConnection,
     variant_id: i64,

@@ -16,7 +16,7 @@ use super::{
 use crate::{
     api::{PageMeta, StockShortage},
     attribution::Attribution,
-    clock,
+    catalog, clock,
     config::SalesRules,
     db,
     error::is_unique_violation,
@@ -188,8 +188,8 @@ pub async fn count(
         return Err(not_counting(&stocktake));
     }
     let (variant_id, sku, field) = match code {
-        Some(code) => match repo::variant_by_code(&mut tx, code).await? {
-            Some((variant_id, sku)) => (variant_id, sku, "code"),
+        Some(code) => match catalog::service::variant_by_code(&mut tx, code).await? {
+            Some((variant_id, _, sku)) => (variant_id, sku, "code"),
             None => {
                 return Err(AppError::invalid(
                     "code",

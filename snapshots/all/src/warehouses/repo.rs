@@ -164,20 +164,6 @@ pub async fn set_default(conn: &mut AnyConnection, id: i64) -> Result<(), sqlx::
     Ok(())
 }
 
-/// A variant by its SKU or barcode, with its product and SKU.
-pub async fn variant_by_code(
-    conn: &mut AnyConnection,
-    code: &str,
-) -> Result<Option<(i64, i64, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, product_id, sku FROM product_variants WHERE sku = $1 OR barcode = $1 \
-          ORDER BY CASE WHEN sku = $1 THEN 0 ELSE 1 END LIMIT 1",
-    )
-    .bind(code)
-    .fetch_optional(conn)
-    .await
-}
-
 /// The product of a variant.
 pub async fn product_of(
     conn: &mut AnyConnection,

@@ -15,7 +15,7 @@ use super::{
 use crate::{
     api::{PageMeta, StockShortage},
     attribution::Attribution,
-    clock, db,
+    catalog, clock, db,
     inventory::{
         self,
         ledger::{self, MovementKind, NewMovement, Posted},
@@ -214,7 +214,7 @@ async fn resolve(
             .map(str::trim)
             .filter(|c| !c.is_empty())
         {
-            repo::variant_by_code(conn, code).await?
+            catalog::service::variant_by_code(conn, code).await?
         } else {
             let product_id = match (line.product_id, line.variant_id) {
                 (Some(product_id), _) => Some(product_id),

@@ -157,6 +157,15 @@ pub async fn upsert_product(
     Ok((product, outcome))
 }
 
+/// The variant a scanned or typed SKU or barcode names: its id, its
+/// product's and its SKU.
+pub async fn variant_by_code(
+    conn: &mut AnyConnection,
+    code: &str,
+) -> Result<Option<(i64, i64, String)>, sqlx::Error> {
+    variant_repo::variant_by_code(conn, code).await
+}
+
 /// The product whose default variant has this SKU.
 pub async fn find_by_sku(conn: &mut AnyConnection, sku: &str) -> Result<Option<Product>, AppError> {
     let Some((_, product_id)) = variant_repo::code_owner(conn, CodeColumn::Sku, sku).await? else {

@@ -153,15 +153,7 @@ pub async fn province(
         } else {
             Scheme::New
         };
-        (
-            Province {
-                id,
-                name,
-                name_en,
-                new_id,
-            },
-            scheme,
-        )
+        (province_of((id, name, name_en, new_id)), scheme)
     }))
 }
 
@@ -188,21 +180,13 @@ pub(super) async fn cached_provinces(
     conn: &mut AnyConnection,
     scheme: Scheme,
 ) -> Result<Vec<Province>, sqlx::Error> {
-    let rows: Vec<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
+    let rows = sqlx::query_as(
         "SELECT id, name, name_en, new_id FROM geo_provinces WHERE scheme = $1 ORDER BY name, id",
     )
     .bind(scheme.code())
     .fetch_all(conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, name, name_en, new_id)| Province {
-            id,
-            name,
-            name_en,
-            new_id,
-        })
-        .collect())
+    Ok(rows.into_iter().map(province_of).collect())
 }
 
 pub(super) async fn cached_districts(
@@ -260,6 +244,17 @@ type CommuneRow = (
 );
 
 const COMMUNE_COLUMNS: &str = "id, name, name_en, district_id, province_id, new_id, postcode";
+
+fn province_of(
+    (id, name, name_en, new_id): (String, String, Option<String>, Option<String>),
+) -> Province {
+    Province {
+        id,
+        name,
+        name_en,
+        new_id,
+    }
+}
 
 fn district_of(
     (id, name, name_en, province_id): (String, String, Option<String>, String),
