@@ -347,15 +347,37 @@
   }
 
   // The order for this cart: made once (the Idempotency-Key makes a retry
-  // return the same order), then kept for every payment towards it.
-  function placeOrder() {
+  // return the same order), then kept for every payment towards it. `payment`,
+  // the cash handed over, is taken in the same request as the order.
+  function placeOrder(payment) {
     if (sale.order) { return Promise.resolve({ success: true, data: sale.order }); }
     return post("/api/orders", {
       items: sale.items.map(function (item) { return { productId: item.productId, quantity: item.quantity }; }),
       customerId: sale.customerId,
       discount: readAmount(discount),
-      warehouseId: till ? Number(till.value) : undefined
+      warehouseId: till ? Number(till.value) : undefined,
+      payment: payment
     }, { "Idempotency-Key": sale.key });
+  }
+
+  // Takes `cash` for this sale and resolves to where the payment leaves the
+  // order (status, remaining, payments), or to null when there is nothing to
+  // show. The first press places the order and takes the cash together; cash
+  // towards an order already placed is a payment of its own.
+  function takeCash(cash) {
+    if (!sale.order) {
+      return placeOrder(cash > 0 ? { method: "cash", amount: cash } : undefined).then(function (body) {
+        if (!body.success) { explain(body.error); return null; }
+        showOrder(body.data);
+        if (cash <= 0) { tendered.focus(); return null; }
+        return body.data;
+      });
+    }
+    if (cash <= 0) { tendered.focus(); return Promise.resolve(null); }
+    return post("/api/orders/" + sale.order.id + "/payments", { method: "cash", amount: cash }).then(function (body) {
+      if (!body.success) { explain(body.error); return null; }
+      return body.data;
+    });
   }
 
   function complete() {
@@ -364,15 +386,8 @@
     var cash = readAmount(tendered);
     sale.busy = true;
     completeButton.disabled = true;
-    placeOrder().then(function (body) {
-      if (!body.success) { explain(body.error); return null; }
-      showOrder(body.data);
-      if (cash <= 0) { tendered.focus(); return null; }
-      return post("/api/orders/" + body.data.id + "/payments", { method: "cash", amount: cash });
-    }).then(function (body) {
-      if (!body) { return; }
-      if (!body.success) { explain(body.error); return; }
-      var paid = body.data;
+    takeCash(cash).then(function (paid) {
+      if (!paid) { return; }
       sale.order.remaining = paid.remaining;
       $("pos-remaining").textContent = vnd(paid.remaining);
       tendered.value = "";
@@ -383,7 +398,7 @@
         return;
       }
       var change = paid.payments.reduce(function (sum, p) { return sum + p.change; }, 0);
-      finish(paid.orderId, change);
+      finish(sale.order.id, change);
     }).catch(function () {
       say(msg.msgError);
     }).then(function () {

@@ -1,6 +1,12 @@
 //! Database connections and schema migrations, for SQLite and PostgreSQL alike.
 
-use std::{path::Path, time::Duration};
+use std::{
+    collections::HashMap,
+    ops::{Deref, DerefMut},
+    path::Path,
+    sync::{Arc, Mutex, OnceLock},
+    time::Duration,
+};
 
 use anyhow::{bail, Context};
 use sqlx::{
@@ -25,6 +31,9 @@ const SQLITE_PRAGMAS: [&str; 4] = [
     // Wait for a competing writer instead of failing at once with SQLITE_BUSY.
     "PRAGMA busy_timeout = 5000",
 ];
+
+/// How long a writer waits for its turn: SQLite's busy timeout above.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Opens a connection pool for a `sqlite:` or `postgres:` URL.
 pub async fn connect(url: &str) -> anyhow::Result<AnyPool> {
@@ -84,12 +93,74 @@ pub async fn migrate(pool: &AnyPool) -> anyhow::Result<()> {
 /// `BEGIN IMMEDIATE` takes the write lock up front, so concurrent writers queue
 /// on the busy timeout instead. PostgreSQL locks rows as it writes them and
 /// needs nothing special.
-pub async fn begin_write(pool: &AnyPool) -> Result<Transaction<'static, Any>, sqlx::Error> {
+///
+/// SQLite also leaves waiting writers to its busy handler, which sleeps and
+/// retries with no order: under a rush at the tills one checkout can lose the
+/// race again and again until the busy timeout fails it. So on SQLite the
+/// writers of this process first queue for their turn, first come first served,
+/// and only the head of the queue asks SQLite for the lock.
+pub async fn begin_write(pool: &AnyPool) -> Result<WriteTx, sqlx::Error> {
     if is_sqlite(pool) {
-        pool.begin_with("BEGIN IMMEDIATE").await
+        // A turn not given within the busy timeout fails as SQLite would.
+        let turn = tokio::time::timeout(BUSY_TIMEOUT, writer_queue(pool).lock_owned())
+            .await
+            .map_err(|_| sqlx::Error::PoolTimedOut)?;
+        let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+        Ok(WriteTx {
+            tx,
+            _turn: Some(turn),
+        })
     } else {
-        pool.begin().await
+        Ok(WriteTx {
+            tx: pool.begin().await?,
+            _turn: None,
+        })
     }
+}
+
+/// A transaction from [`begin_write`]: used like sqlx's `Transaction` (it is the
+/// connection the transaction runs on until committed or rolled back), and on
+/// SQLite holding this process's turn to write until it is committed, rolled
+/// back or dropped.
+pub struct WriteTx {
+    tx: Transaction<'static, Any>,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.tx.rollback().await
+    }
+}
+
+impl Deref for WriteTx {
+    type Target = AnyConnection;
+
+    fn deref(&self) -> &AnyConnection {
+        &self.tx
+    }
+}
+
+impl DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+}
+
+/// The queue of writers for the SQLite database behind `pool`: one per
+/// database, shared by every pool of this process that opens it.
+fn writer_queue(pool: &AnyPool) -> Arc<tokio::sync::Mutex<()>> {
+    static QUEUES: OnceLock<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>> = OnceLock::new();
+    let database = pool.connect_options().database_url.to_string();
+    let mut queues = QUEUES
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    Arc::clone(queues.entry(database).or_default())
 }
 
 /// What a worker's claim query ends with: `FOR UPDATE SKIP LOCKED` on

@@ -109,9 +109,18 @@ pub fn is_unique_violation(err: &sqlx::Error) -> bool {
 }
 
 /// Database errors are unexpected by default; handlers that expect one (a
-/// missing row, a duplicate key) match on it before using `?`.
+/// missing row, a duplicate key) match on it before using `?`. The one
+/// exception is text PostgreSQL cannot store (U+0000, SQLSTATE 22021), which
+/// only a client sends, in a search box, a form or a CSV as much as in JSON.
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
+        let unstorable = err
+            .as_database_error()
+            .and_then(|db_err| db_err.code())
+            .is_some_and(|code| code == "22021");
+        if unstorable {
+            return Self::BadRequest("Text must not contain the character U+0000.".into());
+        }
         Self::Internal(err.into())
     }
 }

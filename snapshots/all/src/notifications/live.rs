@@ -11,8 +11,10 @@
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use sqlx::{postgres::PgListener, Any, Transaction};
+use sqlx::postgres::PgListener;
 use tokio::sync::{broadcast, watch};
+
+use crate::db::WriteTx;
 
 /// The `NOTIFY` channel in-app notifications travel on.
 const PG_CHANNEL: &str = "notifications";
@@ -78,11 +80,7 @@ impl Hub {
     }
 
     /// Commits `tx` (which marked the delivery sent) and announces `live`.
-    pub async fn publish(
-        &self,
-        mut tx: Transaction<'static, Any>,
-        live: Live,
-    ) -> Result<(), sqlx::Error> {
+    pub async fn publish(&self, mut tx: WriteTx, live: Live) -> Result<(), sqlx::Error> {
         if self.through_postgres {
             let payload =
                 serde_json::to_string(&live).map_err(|err| sqlx::Error::Encode(Box::new(err)))?;

@@ -27,7 +27,7 @@ use super::{
 };
 use crate::{
     api::ApiResponse,
-    extract::{Path, Query},
+    extract::{Path, Query, RawBody},
     orders::model::PaymentRequest,
     pagination::Pagination,
     AppError, AppState,
@@ -249,7 +249,7 @@ async fn vnpay_ipn(
 async fn momo_ipn(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Bytes,
+    RawBody(body): RawBody,
 ) -> Result<StatusCode, AppError> {
     let inbound = Inbound {
         headers: &headers,
@@ -272,7 +272,7 @@ async fn momo_ipn(
 async fn stripe_webhook(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Bytes,
+    RawBody(body): RawBody,
 ) -> Result<Response, AppError> {
     let inbound = Inbound {
         headers: &headers,

@@ -29,6 +29,7 @@ use shop::{
         Actor,
     },
     clock::unix_now,
+    db,
     notifications::{
         channels::{Outgoing, SendError, SendFuture, Sender},
         live::Hub,
@@ -839,7 +840,7 @@ async fn instances_share_live_notifications_through_postgres() {
         body: "Cà phê".into(),
         link: None,
     };
-    let tx = app.state.db.begin().await.unwrap();
+    let tx = db::begin_write(&app.state.db).await.unwrap();
     first.publish(tx, live.clone()).await.unwrap();
     let heard = tokio::time::timeout(Duration::from_secs(5), listening.recv())
         .await

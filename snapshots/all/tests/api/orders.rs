@@ -207,6 +207,66 @@ async fn a_retry_with_the_same_key_returns_the_same_order() {
 }
 
 #[tokio::test]
+async fn a_cash_sale_is_placed_and_paid_in_one_request() {
+    let app = spawn_app().await;
+    let product = app.stocked_product("CASH", 12_000, 5).await;
+    let sale = |quantity: i64, amount: Value| {
+        let body = json!({
+            "items": [{"productId": product, "quantity": quantity}],
+            "payment": {"method": "cash", "amount": amount},
+        });
+        let mut request = json_request("POST", "/api/orders", &body);
+        request.headers_mut().insert(
+            "Idempotency-Key",
+            format!("till-1-cash-{quantity}").parse().unwrap(),
+        );
+        request
+    };
+
+    let (status, body) = app.send(sale(2, json!(50_000))).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let paid = &body["data"];
+    assert_eq!(paid["status"], "paid");
+    assert_eq!(paid["total"], 24_000);
+    assert_eq!(paid["remaining"], 0);
+    assert_eq!(paid["payments"][0]["amount"], 24_000);
+    assert_eq!(paid["payments"][0]["change"], 26_000);
+    // A retry after a lost answer takes neither the stock nor the cash again.
+    let (status, again) = app.send(sale(2, json!(50_000))).await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(again["data"]["id"], paid["id"]);
+    assert_eq!(app.count("SELECT COUNT(*) FROM payments").await, 1);
+    assert_eq!(app.stock_of(product).await, 3);
+
+    // Cash short of the total is taken and the rest stays due.
+    let (status, body) = app.send(sale(1, json!(10_000))).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["data"]["status"], "pending");
+    assert_eq!(body["data"]["remaining"], 2_000);
+
+    // A bad tender refuses the whole sale: no order, no stock taken.
+    for (amount, field) in [
+        (json!(0), "payment.amount"),
+        (json!(-5), "payment.amount"),
+        (json!(null), "payment.amount"),
+    ] {
+        let (status, body) = app.send(sale(3, amount)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["error"]["details"][0]["field"], field, "{body}");
+    }
+    let card = json!({
+        "items": [{"productId": product, "quantity": 1}],
+        "payment": {"method": "card", "amount": 12_000},
+    });
+    let (status, body) = app.post("/api/orders", card).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["details"][0]["field"], "payment.method");
+    assert_eq!(app.count("SELECT COUNT(*) FROM orders").await, 2);
+    assert_eq!(app.stock_of(product).await, 2);
+    app.assert_stock_matches_ledger().await;
+}
+
+#[tokio::test]
 async fn cancel_puts_stock_back_and_blocks_payment() {
     let app = spawn_app().await;
     let product = app.stocked_product("CANCEL", 10_000, 5).await;

@@ -1,6 +1,7 @@
-//! Checkout: turning a cart into a pending order in one transaction.
+//! Checkout: turning a cart into an order in one transaction.
 //!
-//! The order, its lines and its stock movements are written together, and
+//! The order, its lines, its stock movements and the cash handed over with it
+//! (when the request carries a payment) are written together, and
 //! stock is taken with conditional updates, so a sale either happens whole or
 //! not at all: when any line is short, the transaction is rolled back and the
 //! response names every short line.
@@ -11,7 +12,7 @@ use sqlx::{AnyConnection, AnyPool};
 
 use super::{
     model::{Order, OrderRequest},
-    order_number,
+    order_number, payments,
     pricing::{self, LineInput, PricingError},
     repo::{self, NewLine, NewOrder, Sellable},
     service,
@@ -50,9 +51,9 @@ struct Wanted {
     discount: i64,
 }
 
-/// Creates a pending order, or returns the order an earlier request with the
-/// same idempotency key created. Prices come from the catalog, never the
-/// client.
+/// Creates an order, pending until paid (or paid at once by the cash the request
+/// carries), or returns the order an earlier request with the same idempotency
+/// key created. Prices come from the catalog, never the client.
 pub async fn place(
     db: &AnyPool,
     rules: SalesRules,
@@ -60,7 +61,7 @@ pub async fn place(
     idempotency_key: Option<&str>,
     by: &Attribution,
 ) -> Result<(Order, Placed), AppError> {
-    let (wanted, order_discount) = validate(request, idempotency_key)?;
+    let (wanted, order_discount, tendered) = validate(request, idempotency_key)?;
     if let Some(key) = idempotency_key {
         let mut conn = db.acquire().await?;
         if let Some(order) = replay(&mut conn, key).await? {
@@ -136,8 +137,22 @@ pub async fn place(
             shortages,
         });
     }
-    let order = service::load(&mut tx, order_id).await?;
+    if let Some(tendered) = tendered {
+        // The order was made by this transaction, which holds its row: nobody
+        // else can have paid towards it, so there is nothing to lock or read.
+        let due = payments::Due {
+            order_id,
+            number: &number,
+            total: priced.total,
+            paid: 0,
+        };
+        payments::take(&mut tx, &due, "cash", tendered, &now).await?;
+    }
     tx.commit().await?;
+    // Read back once committed: on SQLite the other tills wait for the write
+    // lock, and reading the order does not need it.
+    let mut conn = db.acquire().await?;
+    let order = service::load(&mut conn, order_id).await?;
     Ok((order, Placed::Created))
 }
 
@@ -178,10 +193,12 @@ fn replayed(
     Ok((order, Placed::Replayed))
 }
 
+/// Checks the request's shape: the items wanted, the order discount and the cash
+/// handed over with it, if any.
 fn validate(
     request: &OrderRequest,
     idempotency_key: Option<&str>,
-) -> Result<(Vec<Wanted>, i64), AppError> {
+) -> Result<(Vec<Wanted>, i64, Option<i64>), AppError> {
     let mut problems = Problems::default();
     let items = request.items.as_deref().unwrap_or_default();
     if items.is_empty() {
@@ -207,6 +224,10 @@ fn validate(
         .collect();
     let order_discount = request.discount.unwrap_or(0);
     problems.in_range("discount", order_discount, 0..=i64::MAX);
+    let tendered = request
+        .payment
+        .as_ref()
+        .map(|payment| payments::cash_tendered(&mut problems, "payment.", payment, 1));
     if let Some(key) = idempotency_key {
         problems.check(
             !key.trim().is_empty() && key.chars().count() <= MAX_KEY_CHARS,
@@ -215,7 +236,7 @@ fn validate(
         );
     }
     problems.finish()?;
-    Ok((wanted, order_discount))
+    Ok((wanted, order_discount, tendered))
 }
 
 /// Looks up what each item sells, reporting every unknown or inactive one.

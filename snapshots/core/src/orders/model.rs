@@ -150,7 +150,9 @@ pub struct Order {
 
 /// The body of `POST /api/orders`. Discounts are amounts in the minor unit:
 /// an item's comes off that whole line, the order's is shared among lines.
-/// Without `warehouseId` the stock comes from the default warehouse.
+/// Without `warehouseId` the stock comes from the default warehouse. With
+/// `payment`, the cash handed over at the till is taken in the same transaction,
+/// so a cash sale is one request and its `Idempotency-Key` covers the payment too.
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderRequest {
@@ -158,6 +160,7 @@ pub struct OrderRequest {
     pub customer_id: Option<i64>,
     pub discount: Option<i64>,
     pub warehouse_id: Option<i64>,
+    pub payment: Option<PaymentRequest>,
 }
 
 /// One item to sell: a product's default variant unless `variantId` says.

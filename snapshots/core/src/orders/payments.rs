@@ -26,17 +26,34 @@ pub async fn pay(
     request: &PaymentRequest,
 ) -> Result<PaymentOutcome, AppError> {
     let mut problems = Problems::default();
-    let method = problems.text("method", request.method.as_deref(), 32);
-    if !method.is_empty() && method != "cash" {
-        problems.add("method", Problem::CashOnly);
-    }
-    let tendered = problems.number("amount", request.amount, 0..=MAX_TENDERED);
+    let tendered = cash_tendered(&mut problems, "", request, 0);
     problems.finish()?;
 
     let mut tx = db::begin_write(db).await?;
-    let outcome = record(&mut tx, order_id, &method, tendered).await?;
+    let outcome = record(&mut tx, order_id, "cash", tendered).await?;
     tx.commit().await?;
     Ok(outcome)
+}
+
+/// Checks a cash payment's body, naming its fields after `prefix` (`"payment."` when
+/// the payment comes with the order), and returns the cash handed over: at least
+/// `least`, at most [`MAX_TENDERED`].
+pub fn cash_tendered(
+    problems: &mut Problems,
+    prefix: &str,
+    request: &PaymentRequest,
+    least: i64,
+) -> i64 {
+    let method_field = format!("{prefix}method");
+    let method = problems.text(&method_field, request.method.as_deref(), 32);
+    if !method.is_empty() && method != "cash" {
+        problems.add(method_field, Problem::CashOnly);
+    }
+    problems.number(
+        &format!("{prefix}amount"),
+        request.amount,
+        least..=MAX_TENDERED,
+    )
 }
 
 /// Applies `tendered` by `method` to a pending order in the caller's
@@ -59,36 +76,76 @@ pub async fn record(
             order.status.as_str()
         )));
     }
-    if tendered == 0 && order.remaining > 0 {
+    let due = Due {
+        order_id,
+        number: &order.number,
+        total: order.total,
+        paid: order.paid,
+    };
+    let taken = take(conn, &due, method, tendered, &now).await?;
+    let payments = repo::payments(&mut *conn, order_id).await?;
+    Ok(PaymentOutcome {
+        order_id,
+        number: order.number,
+        status: taken.status,
+        total: order.total,
+        paid: taken.paid,
+        remaining: order.total - taken.paid,
+        change: taken.change,
+        payments,
+    })
+}
+
+/// A pending order a payment goes towards, locked by the caller's transaction
+/// (or made by it, as checkout does).
+pub struct Due<'a> {
+    pub order_id: i64,
+    pub number: &'a str,
+    pub total: i64,
+    pub paid: i64,
+}
+
+/// Where a payment left its order.
+pub struct Taken {
+    pub status: OrderStatus,
+    pub paid: i64,
+    pub change: i64,
+}
+
+/// Writes the payment of `tendered` towards `due` and the order's new paid
+/// amount and status.
+pub async fn take(
+    conn: &mut AnyConnection,
+    due: &Due<'_>,
+    method: &str,
+    tendered: i64,
+    now: &str,
+) -> Result<Taken, AppError> {
+    let remaining = due.total - due.paid;
+    if tendered == 0 && remaining > 0 {
         return Err(AppError::invalid("amount", Problem::Positive));
     }
-    let applied = tendered.min(order.remaining);
+    let applied = tendered.min(remaining);
     let change = tendered - applied;
-    let paid = order.paid + applied;
-    let status = if paid == order.total {
+    let paid = due.paid + applied;
+    let status = if paid == due.total {
         OrderStatus::Paid
     } else {
         OrderStatus::Pending
     };
     let payment = NewPayment {
-        order_id,
+        order_id: due.order_id,
         method,
         amount: applied,
         tendered,
         change,
         status,
-        paid_at: (status == OrderStatus::Paid).then_some(now.as_str()),
+        paid_at: (status == OrderStatus::Paid).then_some(now),
     };
-    repo::insert_payment(&mut *conn, &payment, &now).await?;
-    let payments = repo::payments(&mut *conn, order_id).await?;
-    Ok(PaymentOutcome {
-        order_id,
-        number: order.number,
+    repo::insert_payment(&mut *conn, &payment, now).await?;
+    Ok(Taken {
         status,
-        total: order.total,
         paid,
-        remaining: order.total - paid,
         change,
-        payments,
     })
 }

@@ -260,3 +260,17 @@ async fn unknown_category_is_a_validation_error() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["details"][0]["field"], "categoryId");
 }
+
+#[tokio::test]
+async fn a_nul_character_in_a_search_is_the_clients_mistake() {
+    let app = spawn_app().await;
+    // SQLite stores U+0000 and finds nothing; PostgreSQL cannot store it at all,
+    // and says so as a bad request rather than a failure of the server.
+    let (status, body) = app.get("/api/products?search=ca%00phe").await;
+    if status == StatusCode::OK {
+        assert_eq!(body["data"], json!([]), "{body}");
+    } else {
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(body["error"]["code"], "BAD_REQUEST");
+    }
+}

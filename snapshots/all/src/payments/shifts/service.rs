@@ -1,7 +1,7 @@
 //! The rules of a shift: opening one at a time, moving cash, and closing
 //! with a count that a manager approves when it is too far off.
 
-use sqlx::{Any, AnyConnection, AnyPool, Transaction};
+use sqlx::{AnyConnection, AnyPool};
 
 use super::{
     model::{
@@ -234,7 +234,7 @@ async fn tally(
 
 /// Stores the close and answers with the closed shift.
 async fn finish(
-    mut tx: Transaction<'static, Any>,
+    mut tx: db::WriteTx,
     id: i64,
     tally: &Tally,
     signoff: Signoff<'_>,
