@@ -15,7 +15,7 @@ use crate::support::poscake;
 /// Builds take both cores; running two at once only makes each slower.
 static ONE_BUILD_AT_A_TIME: Mutex<()> = Mutex::new(());
 
-fn apps_dir() -> PathBuf {
+pub(crate) fn apps_dir() -> PathBuf {
     Path::new(env!("CARGO_TARGET_TMPDIR")).join("generated-apps")
 }
 
@@ -57,11 +57,16 @@ fn check_app(name: &str, skills: &str) {
     if project.join("src/pancake_products").is_dir() {
         lists_pancake_products(&project, name);
     }
-    cargo(&project, &["test"], None);
-    if let Some(url) = std::env::var("POSCAKE_TEST_POSTGRES_URL")
+    let postgres = std::env::var("POSCAKE_TEST_POSTGRES_URL")
         .ok()
-        .filter(|u| !u.is_empty())
-    {
+        .filter(|u| !u.is_empty());
+    // The fault checks need every part of the app together and a real server; with the
+    // app with every skill they cover what each part adds.
+    if let (Some(url), "all") = (&postgres, skills) {
+        crate::faults::survives_faults(&project, name, url);
+    }
+    cargo(&project, &["test"], None);
+    if let Some(url) = postgres {
         cargo(&project, &["test"], Some(&url));
     }
 }
@@ -248,7 +253,7 @@ fn run_browser_script(mut command: Command, script: &str, port: u16) -> Option<R
     })
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -256,7 +261,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn wait_for_health(port: u16, name: &str) {
+pub(crate) fn wait_for_health(port: u16, name: &str) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while http_get(port, "/health").is_none() {
         assert!(
@@ -268,7 +273,7 @@ fn wait_for_health(port: u16, name: &str) {
 }
 
 /// Signs in through the API and returns the `session=…` cookie.
-fn sign_in(port: u16, email: &str, password: &str) -> String {
+pub(crate) fn sign_in(port: u16, email: &str, password: &str) -> String {
     let body = serde_json::json!({"email": email, "password": password}).to_string();
     let response = http_request(port, "POST", "/api/auth/login", "", &body);
     response
@@ -296,7 +301,13 @@ fn product_id(port: u16, cookie: &str, sku: &str) -> String {
 }
 
 /// One request with a JSON body and a cookie, answered in full.
-fn http_request(port: u16, method: &str, path: &str, cookie: &str, body: &str) -> String {
+pub(crate) fn http_request(
+    port: u16,
+    method: &str,
+    path: &str,
+    cookie: &str,
+    body: &str,
+) -> String {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(20)))
