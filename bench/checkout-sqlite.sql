@@ -1,0 +1,44 @@
+-- The statements the generated app (every skill) issues for one checkout on
+-- SQLite, for `bench/ceiling`: the same as on PostgreSQL (checkout-pg.sql) but
+-- for the write transaction, which the app opens with BEGIN IMMEDIATE. Writers
+-- take turns on SQLite, so there is no lock order to keep and no deadlock.
+-- `bench/run` puts in @token@, the hash of its cashier's session.
+\set a random(1, 100000)
+\set b random(1, 100000)
+\set c random(1, 100000)
+\set qa random(1, 3)
+\set qb random(1, 3)
+\set qc random(1, 3)
+SELECT s.id, s.user_id, s.pending_second_factor, s.last_seen_at, u.email, u.name, u.role FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = '@token@' AND s.expires_at > '2026-11-27T10:00:00.000Z' AND s.last_seen_at > '2026-11-27T00:00:00.000Z' AND u.active = 1;
+BEGIN IMMEDIATE;
+SELECT p.id AS product_id, v.id AS variant_id, p.name, v.name AS variant_name, v.sku, v.price, v.cost_price, p.tax_rate, p.active * v.active AS active FROM product_variants v JOIN products p ON p.id = v.product_id WHERE p.id = :a AND ((NULL IS NULL AND v.is_default = 1) OR v.id = NULL);
+SELECT p.id AS product_id, v.id AS variant_id, p.name, v.name AS variant_name, v.sku, v.price, v.cost_price, p.tax_rate, p.active * v.active AS active FROM product_variants v JOIN products p ON p.id = v.product_id WHERE p.id = :b AND ((NULL IS NULL AND v.is_default = 1) OR v.id = NULL);
+SELECT p.id AS product_id, v.id AS variant_id, p.name, v.name AS variant_name, v.sku, v.price, v.cost_price, p.tax_rate, p.active * v.active AS active FROM product_variants v JOIN products p ON p.id = v.product_id WHERE p.id = :c AND ((NULL IS NULL AND v.is_default = 1) OR v.id = NULL);
+SELECT id FROM warehouses WHERE is_default = 1;
+INSERT INTO orders (status, customer_id, warehouse_id, idempotency_key, tax_inclusive, subtotal, order_discount, discount, tax, total, created_by, created_at, updated_at) VALUES ('pending', NULL, 1, NULL, 1, 266000, 0, 0, 19703, 266000, 'bench@shop.vn', '2026-11-27T13:46:00.000Z', '2026-11-27T13:46:00.000Z') ON CONFLICT (idempotency_key) DO NOTHING RETURNING id AS order_id \gset
+UPDATE orders SET number = 'HD' || :order_id WHERE id = :order_id;
+INSERT INTO order_lines (order_id, product_id, variant_id, name, variant_name, sku, unit_price, unit_cost, quantity, tax_rate, line_discount, order_discount, tax, total) VALUES (:order_id, :a, :a, 'Gạo 20', '', 'SKU-20', 30000, 18000, :qa, 800, 0, 0, 2222, 30000);
+INSERT INTO order_lines (order_id, product_id, variant_id, name, variant_name, sku, unit_price, unit_cost, quantity, tax_rate, line_discount, order_discount, tax, total) VALUES (:order_id, :b, :b, 'Gạo 40', '', 'SKU-40', 50000, 30000, :qb, 800, 0, 0, 3703, 50000);
+INSERT INTO order_lines (order_id, product_id, variant_id, name, variant_name, sku, unit_price, unit_cost, quantity, tax_rate, line_discount, order_discount, tax, total) VALUES (:order_id, :c, :c, 'Gạo 60', '', 'SKU-60', 20000, 12000, :qc, 800, 0, 0, 1481, 20000);
+UPDATE stock_levels SET on_hand = on_hand - :qa, updated_at = '2026-11-27T13:46:00.000Z' WHERE variant_id = :a AND warehouse_id = 1 AND on_hand >= :qa;
+INSERT INTO stock_movements (variant_id, warehouse_id, quantity, kind, reason, order_id, actor, created_at) VALUES (:a, 1, 0 - :qa, 'SALE', 'Order HD' || :order_id, :order_id, 'bench@shop.vn', '2026-11-27T13:46:00.000Z') RETURNING id;
+SELECT p.id AS product_id, p.name, v.name AS variant_name, v.is_default, v.sku, v.low_stock_threshold, CAST(COALESCE((SELECT SUM(s.on_hand) FROM stock_levels s WHERE s.variant_id = v.id), 0) AS BIGINT) AS on_hand FROM product_variants v JOIN products p ON p.id = v.product_id WHERE v.id = :a AND p.active = 1 AND v.active = 1;
+SELECT id, events FROM webhook_endpoints WHERE active = 1;
+UPDATE stock_levels SET on_hand = on_hand - :qb, updated_at = '2026-11-27T13:46:00.000Z' WHERE variant_id = :b AND warehouse_id = 1 AND on_hand >= :qb;
+INSERT INTO stock_movements (variant_id, warehouse_id, quantity, kind, reason, order_id, actor, created_at) VALUES (:b, 1, 0 - :qb, 'SALE', 'Order HD' || :order_id, :order_id, 'bench@shop.vn', '2026-11-27T13:46:00.000Z') RETURNING id;
+SELECT p.id AS product_id, p.name, v.name AS variant_name, v.is_default, v.sku, v.low_stock_threshold, CAST(COALESCE((SELECT SUM(s.on_hand) FROM stock_levels s WHERE s.variant_id = v.id), 0) AS BIGINT) AS on_hand FROM product_variants v JOIN products p ON p.id = v.product_id WHERE v.id = :b AND p.active = 1 AND v.active = 1;
+SELECT id, events FROM webhook_endpoints WHERE active = 1;
+UPDATE stock_levels SET on_hand = on_hand - :qc, updated_at = '2026-11-27T13:46:00.000Z' WHERE variant_id = :c AND warehouse_id = 1 AND on_hand >= :qc;
+INSERT INTO stock_movements (variant_id, warehouse_id, quantity, kind, reason, order_id, actor, created_at) VALUES (:c, 1, 0 - :qc, 'SALE', 'Order HD' || :order_id, :order_id, 'bench@shop.vn', '2026-11-27T13:46:00.000Z') RETURNING id;
+SELECT p.id AS product_id, p.name, v.name AS variant_name, v.is_default, v.sku, v.low_stock_threshold, CAST(COALESCE((SELECT SUM(s.on_hand) FROM stock_levels s WHERE s.variant_id = v.id), 0) AS BIGINT) AS on_hand FROM product_variants v JOIN products p ON p.id = v.product_id WHERE v.id = :c AND p.active = 1 AND v.active = 1;
+SELECT id, events FROM webhook_endpoints WHERE active = 1;
+UPDATE orders SET updated_at = '2026-11-27T13:46:00.000Z' WHERE id = :order_id RETURNING id, number, status, customer_id, warehouse_id, tax_inclusive, subtotal, discount, order_discount, tax, total, paid, change_given, created_by, created_at, updated_at, paid_at, completed_at, cancelled_at;
+INSERT INTO payments (order_id, method, amount, tendered, change_given, created_at) VALUES (:order_id, 'cash', 266000, 1000000, 734000, '2026-11-27T13:46:00.000Z');
+UPDATE orders SET paid = paid + 266000, change_given = change_given + 734000, status = 'paid', paid_at = COALESCE('2026-11-27T13:46:00.000Z', paid_at), updated_at = '2026-11-27T13:46:00.000Z' WHERE id = :order_id;
+INSERT INTO notifications (event, user_id, fields, link, created_at) VALUES ('order.paid', NULL, '{"order":"HD1","total":"266.000 ₫","method":"cash"}', '/orders/1', '2026-11-27T13:46:00.000Z') RETURNING id;
+SELECT id, events FROM webhook_endpoints WHERE active = 1;
+SELECT id, method, amount, tendered, change_given, created_at FROM payments WHERE order_id = :order_id ORDER BY id;
+SELECT id, number, status, customer_id, warehouse_id, tax_inclusive, subtotal, discount, order_discount, tax, total, paid, change_given, created_by, created_at, updated_at, paid_at, completed_at, cancelled_at FROM orders WHERE id = :order_id;
+SELECT id, product_id, variant_id, name, variant_name, sku, unit_price, quantity, tax_rate, line_discount, order_discount, tax, total FROM order_lines WHERE order_id = :order_id ORDER BY id;
+SELECT id, method, amount, tendered, change_given, created_at FROM payments WHERE order_id = :order_id ORDER BY id;
+COMMIT;
