@@ -32,13 +32,11 @@ UPDATE stock_levels SET on_hand = on_hand - :qc, updated_at = '2026-11-27T13:46:
 INSERT INTO stock_movements (variant_id, warehouse_id, quantity, kind, reason, order_id, actor, created_at) VALUES (:c, 1, 0 - :qc, 'SALE', 'Order HD' || :order_id, :order_id, 'bench@shop.vn', '2026-11-27T13:46:00.000Z') RETURNING id;
 SELECT p.id AS product_id, p.name, v.name AS variant_name, v.is_default, v.sku, v.low_stock_threshold, CAST(COALESCE((SELECT SUM(s.on_hand) FROM stock_levels s WHERE s.variant_id = v.id), 0) AS BIGINT) AS on_hand FROM product_variants v JOIN products p ON p.id = v.product_id WHERE v.id = :c AND p.active = 1 AND v.active = 1;
 SELECT id, events FROM webhook_endpoints WHERE active = 1;
-UPDATE orders SET updated_at = '2026-11-27T13:46:00.000Z' WHERE id = :order_id RETURNING id, number, status, customer_id, warehouse_id, tax_inclusive, subtotal, discount, order_discount, tax, total, paid, change_given, created_by, created_at, updated_at, paid_at, completed_at, cancelled_at;
 INSERT INTO payments (order_id, method, amount, tendered, change_given, created_at) VALUES (:order_id, 'cash', 266000, 1000000, 734000, '2026-11-27T13:46:00.000Z');
 UPDATE orders SET paid = paid + 266000, change_given = change_given + 734000, status = 'paid', paid_at = COALESCE('2026-11-27T13:46:00.000Z', paid_at), updated_at = '2026-11-27T13:46:00.000Z' WHERE id = :order_id;
 INSERT INTO notifications (event, user_id, fields, link, created_at) VALUES ('order.paid', NULL, '{"order":"HD1","total":"266.000 ₫","method":"cash"}', '/orders/1', '2026-11-27T13:46:00.000Z') RETURNING id;
 SELECT id, events FROM webhook_endpoints WHERE active = 1;
-SELECT id, method, amount, tendered, change_given, created_at FROM payments WHERE order_id = :order_id ORDER BY id;
+COMMIT;
 SELECT id, number, status, customer_id, warehouse_id, tax_inclusive, subtotal, discount, order_discount, tax, total, paid, change_given, created_by, created_at, updated_at, paid_at, completed_at, cancelled_at FROM orders WHERE id = :order_id;
 SELECT id, product_id, variant_id, name, variant_name, sku, unit_price, quantity, tax_rate, line_discount, order_discount, tax, total FROM order_lines WHERE order_id = :order_id ORDER BY id;
 SELECT id, method, amount, tendered, change_given, created_at FROM payments WHERE order_id = :order_id ORDER BY id;
-COMMIT;
