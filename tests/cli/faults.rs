@@ -162,8 +162,9 @@ fn two_instances_race_for_the_last_units(app: &App, database: &Database) {
 /// retry an order with the same key while the app is down, as a real till would, until it
 /// is placed. A transaction cut off by the kill must leave nothing behind and a committed
 /// one must be answered from the key: every key made exactly one order, the one the till
-/// was given; every order has lines and SALE movements matching them; every stock level is
-/// still the sum of its ledger; and no answer was a server error.
+/// was given and was paid exactly once by the cash it carried; every order has lines and
+/// SALE movements matching them; every stock level is still the sum of its ledger; and no
+/// answer was a server error.
 fn a_killed_instance_loses_no_order(app: &App, database: &Database) {
     const CLIENTS: usize = 16;
     const PRODUCTS: usize = 4;
@@ -193,11 +194,14 @@ fn a_killed_instance_loses_no_order(app: &App, database: &Database) {
                             })
                             .collect();
                         let key = format!("{prefix}-{till}-{n}");
+                        // Paid at the till in the same request: a retry must not take
+                        // the cash twice any more than the stock.
+                        let cash = json!({"method": "cash", "amount": 500_000});
                         place_until_answered(
                             port,
                             cookie,
                             &key,
-                            &json!({"items": items}),
+                            &json!({"items": items, "payment": cash}),
                             &mut outcome,
                         );
                         n += 1;
@@ -247,6 +251,17 @@ fn a_killed_instance_loses_no_order(app: &App, database: &Database) {
     assert_eq!(
         stored, given,
         "the orders in the database by key differ from the orders the tills were given"
+    );
+    let not_paid_once = database.query(&format!(
+        "SELECT o.id, o.status, o.paid, o.total, COUNT(p.id) FROM orders o \
+         LEFT JOIN payments p ON p.order_id = o.id \
+         WHERE o.idempotency_key LIKE '{prefix}-%' GROUP BY o.id, o.status, o.paid, o.total \
+         HAVING COUNT(p.id) <> 1 OR o.status <> 'paid' OR o.paid <> o.total \
+             OR SUM(p.amount) <> o.total"
+    ));
+    assert_eq!(
+        not_paid_once, "",
+        "orders not paid exactly once (id, status, paid, total, payments)"
     );
 
     assert_ledger_intact(database, "after the kill");
