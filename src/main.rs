@@ -7,7 +7,7 @@ fn main() -> ExitCode {
     match poscake::run(cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            poscake::report::error(&format!("{err:#}"));
             ExitCode::from(poscake::EXIT_ERROR)
         }
     }

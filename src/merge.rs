@@ -33,18 +33,15 @@ pub fn three_way(base: &[u8], ours: &[u8], theirs: &[u8]) -> Merged {
     }
 }
 
-/// Whether `text` still holds a conflict block that poscake wrote.
+/// Whether `text` still holds a conflict block of the kind poscake writes: a line starting
+/// `<<<<<<< `, then a line `=======`, then a line starting `>>>>>>> `.
 pub fn has_conflict_markers(text: &[u8]) -> bool {
     let text = String::from_utf8_lossy(text);
-    let mut open = false;
-    for line in text.lines() {
-        if line.starts_with("<<<<<<< ") {
-            open = true;
-        } else if open && line.starts_with(">>>>>>> ") {
-            return true;
-        }
-    }
-    false
+    // Each search starts where the previous one stopped, so the three must come in order.
+    let mut lines = text.lines();
+    lines.any(|line| line.starts_with("<<<<<<< "))
+        && lines.any(|line| line == "=======")
+        && lines.any(|line| line.starts_with(">>>>>>> "))
 }
 
 #[cfg(test)]
@@ -100,5 +97,9 @@ mod tests {
     #[test]
     fn ordinary_text_has_no_markers() {
         assert!(!has_conflict_markers(b"a <<<<<<< b\n=======\n"));
+        // A Markdown heading underlined with `=` is not a conflict.
+        assert!(!has_conflict_markers(b"Title\n=======\n>>>>>>> quoted\n"));
+        // Nor are both outer markers without the separator.
+        assert!(!has_conflict_markers(b"<<<<<<< a\n>>>>>>> b\n"));
     }
 }

@@ -83,17 +83,13 @@ impl ProjectManifest {
     }
 
     /// Gives every migration of the project's skills a version, keeping the ones already
-    /// recorded and numbering new ones after the highest version ever recorded, in skill
-    /// order.
-    pub fn assign_migrations(&mut self, catalog: &Catalog) {
-        let mut next = self
-            .migrations
-            .values()
-            .flat_map(|m| m.values())
-            .max()
-            .copied()
-            .unwrap_or(0)
-            + 1;
+    /// recorded and numbering new ones, in skill order, after both the highest version ever
+    /// recorded and `highest_on_disk`, the highest in the project's migration folders: the
+    /// user's own migrations have versions too, and the app's migrator refuses two files
+    /// with one version.
+    pub fn assign_migrations(&mut self, catalog: &Catalog, highest_on_disk: i64) {
+        let recorded = self.migrations.values().flat_map(|m| m.values()).copied();
+        let mut next = recorded.fold(highest_on_disk, i64::max) + 1;
         for name in &self.project.skills {
             let skill = catalog.get(name).expect("resolved skills exist");
             for migration in &skill.manifest.migrations {
@@ -218,7 +214,7 @@ mod tests {
             // A removed skill's versions still count: the database has applied them.
             ("pos-gone".into(), BTreeMap::from([("old".into(), 1000)])),
         ]);
-        manifest.assign_migrations(&catalog);
+        manifest.assign_migrations(&catalog, 0);
         assert_eq!(manifest.migrations["poscake"], core);
         assert_eq!(manifest.migrations["pos-gone"]["old"], 1000);
         assert_eq!(manifest.migrations["t-a"]["one"], 1001);
@@ -226,8 +222,24 @@ mod tests {
 
         // Assigning again changes nothing.
         let before = manifest.migrations.clone();
-        manifest.assign_migrations(&catalog);
+        manifest.assign_migrations(&catalog, 0);
         assert_eq!(manifest.migrations, before);
+    }
+
+    #[test]
+    fn new_migration_versions_come_after_those_on_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("skills")).unwrap();
+        std::fs::write(
+            dir.path().join("skills/t-a.toml"),
+            "name = \"t-a\"\nsummary = \"a\"\nmigrations = [\"one\"]\n",
+        )
+        .unwrap();
+        let catalog = Catalog::load(Some(dir.path())).unwrap();
+        let mut manifest = sample();
+        manifest.project.skills = vec!["t-a".into()];
+        manifest.assign_migrations(&catalog, 13);
+        assert_eq!(manifest.migrations["t-a"]["one"], 14);
     }
 
     #[test]

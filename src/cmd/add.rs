@@ -11,7 +11,7 @@ use crate::report;
 use crate::resolve;
 
 pub fn run(options: &Options, args: ChangeSkills) -> Result<ExitCode> {
-    let workspace = Workspace::open(options)?;
+    let workspace = Workspace::open_for_writing(options)?;
     let mut manifest = workspace.manifest.clone();
     for typed in &args.skills {
         let name = resolve::canonical(&workspace.catalog, typed)?;

@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use crate::cmd::Options;
 use crate::cmd::workspace::Workspace;
-use crate::merge::has_conflict_markers;
 use crate::project::MANIFEST_FILE;
+use crate::report;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -39,29 +39,43 @@ pub fn run(options: &Options, json: bool) -> Result<ExitCode> {
         },
         Err(err) => return Err(err),
     };
-    if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
+    report::to_stdout(|out| {
+        if json {
+            return writeln!(out, "{}", serde_json::to_string_pretty(&report)?);
+        }
         for change in &report.changes {
-            println!(
+            writeln!(
+                out,
                 "{:>9} {} (update would do this)",
                 change.action, change.path
-            );
+            )?;
         }
         for path in &report.conflicted {
-            println!(" conflict {path} (still has conflict markers)");
+            writeln!(out, " conflict {path} (still has conflict markers)")?;
         }
-        if report.up_to_date {
-            println!("up to date");
-        } else {
-            println!("not up to date: run `poscake diff` to see why, `poscake update` to fix it");
-        }
-    }
+        writeln!(out, "{}", verdict(&report))
+    })?;
     Ok(match (&report.error, report.up_to_date) {
         (Some(_), _) => ExitCode::from(crate::EXIT_ERROR),
         (None, true) => ExitCode::SUCCESS,
         (None, false) => ExitCode::from(1),
     })
+}
+
+/// The last line of the text report, with what to do next.
+fn verdict(report: &Report) -> &'static str {
+    match (report.changes.is_empty(), report.conflicted.is_empty()) {
+        (true, true) => "up to date",
+        (false, true) => {
+            "not up to date: run `poscake diff` to see why, `poscake update` to fix it"
+        }
+        (true, false) => {
+            "not up to date: resolve the conflict markers in the files above (`<<<<<<< ours` is yours, `>>>>>>> theirs` is poscake's)"
+        }
+        (false, false) => {
+            "not up to date: resolve the conflict markers in the files above, then run `poscake update`"
+        }
+    }
 }
 
 fn inspect(options: &Options) -> Result<Report> {
@@ -81,14 +95,7 @@ fn inspect(options: &Options) -> Result<Report> {
             action: "updated".into(),
         });
     }
-    // Only files poscake wrote: markers in the user's own files are none of its business.
-    let conflicted: Vec<String> = regeneration
-        .disk
-        .iter()
-        .filter(|(path, _)| workspace.base.contains_key(*path))
-        .filter(|(_, bytes)| has_conflict_markers(bytes))
-        .map(|(path, _)| path.to_string())
-        .collect();
+    let conflicted = workspace.unresolved(&regeneration.disk);
     Ok(Report {
         up_to_date: changes.is_empty() && conflicted.is_empty(),
         changes,

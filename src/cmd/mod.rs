@@ -39,7 +39,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Skills { json } => skills::run(&options, json),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut command, "poscake", &mut std::io::stdout());
+            // clap_complete panics when a write fails, so it writes into memory first.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "poscake", &mut script);
+            crate::report::to_stdout(|out| out.write_all(&script))?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -1,7 +1,7 @@
 //! `poscake new`: create a project, all at once or not at all.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
@@ -21,7 +21,8 @@ use crate::{plan, report, write};
 const DEFAULT_SKILLS: [&str; 2] = [CORE, "pos-auth"];
 
 pub fn run(options: &Options, args: NewArgs) -> Result<ExitCode> {
-    let target = options.root.join(&args.dir);
+    // Without `.` segments, so that `new .` names the directory itself and can rename into it.
+    let target: PathBuf = options.root.join(&args.dir).components().collect();
     let occupied = is_occupied(&target)?;
     if target.join(MANIFEST_FILE).exists() {
         bail!(
@@ -82,7 +83,7 @@ pub fn run(options: &Options, args: NewArgs) -> Result<ExitCode> {
         },
         migrations: BTreeMap::new(),
     };
-    manifest.assign_migrations(&catalog);
+    manifest.assign_migrations(&catalog, write::highest_migration_version(&target)?);
     let tree = render::render(&catalog, &manifest)?;
     let disk = if occupied {
         write::read(&target, tree.keys().cloned())?
@@ -95,25 +96,33 @@ pub fn run(options: &Options, args: NewArgs) -> Result<ExitCode> {
         disk,
     };
 
-    report::plan(&regeneration.plan, options.quiet, args.dry_run);
+    report::plan(&regeneration.plan, options.quiet, args.dry_run)?;
     if args.dry_run {
         return Ok(ExitCode::SUCCESS);
     }
     let state = state_files(&regeneration)?;
     if target.exists() {
-        // Staged inside the directory, so a failure still leaves it as it was.
+        // Written in place, staged inside the directory and undone on failure, so that a
+        // failure leaves it as it was. Renaming a finished project over it would replace a
+        // directory the user's shell may be in.
         write::apply(&target, &regeneration.plan, &state)?;
     } else {
         write::create_dir_atomically(&target, |dir| write::apply(dir, &regeneration.plan, &state))?;
     }
-    let code = conflict_exit(&regeneration.plan);
+    let code = conflict_exit(&regeneration.plan, false);
     if code == ExitCode::SUCCESS {
-        println!(
-            "next: cd {} && cargo run   (then open http://127.0.0.1:3000)",
-            display(&target)
-        );
+        report::to_stdout(|out| writeln!(out, "{}", next_step(&target)))?;
     }
     Ok(code)
+}
+
+/// What to type next, with no `cd` when the project is the current directory.
+fn next_step(target: &Path) -> String {
+    let run = "cargo run   (then open http://127.0.0.1:3000)";
+    match display(target).as_str() {
+        "." => format!("next: {run}"),
+        dir => format!("next: cd {dir} && {run}"),
+    }
 }
 
 fn is_occupied(target: &Path) -> Result<bool> {

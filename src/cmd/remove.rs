@@ -12,7 +12,7 @@ use crate::resolve;
 use crate::skill::CORE;
 
 pub fn run(options: &Options, args: ChangeSkills) -> Result<ExitCode> {
-    let workspace = Workspace::open(options)?;
+    let workspace = Workspace::open_for_writing(options)?;
     let mut manifest = workspace.manifest.clone();
     let mut removing = Vec::new();
     for typed in &args.skills {

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::catalog::Catalog;
 use crate::cmd::Options;
+use crate::report;
 use crate::skill::CORE;
 
 #[derive(Serialize)]
@@ -33,20 +34,27 @@ pub fn run(options: &Options, json: bool) -> Result<ExitCode> {
             origin: &s.origin,
         })
         .collect();
-    if json {
-        println!("{}", serde_json::to_string_pretty(&listed)?);
-        return Ok(ExitCode::SUCCESS);
-    }
-    let width = listed.iter().map(|s| s.name.len()).max().unwrap_or(0);
-    for skill in &listed {
-        let mut line = format!("{:width$}  {}", skill.name, skill.summary);
-        if !skill.requires.is_empty() {
-            line.push_str(&format!(" (requires {})", skill.requires.join(", ")));
+    report::to_stdout(|out| {
+        if json {
+            return writeln!(out, "{}", serde_json::to_string_pretty(&listed)?);
         }
-        if !skill.conflicts.is_empty() {
-            line.push_str(&format!(" (conflicts with {})", skill.conflicts.join(", ")));
+        let width = listed.iter().map(|s| s.name.len()).max().unwrap_or(0);
+        for skill in &listed {
+            writeln!(out, "{}", line(skill, width))?;
         }
-        println!("{line}");
-    }
+        Ok(())
+    })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `name  summary (requires …) (conflicts with …)`, names padded to `width`.
+fn line(skill: &Listed, width: usize) -> String {
+    let mut line = format!("{:width$}  {}", skill.name, skill.summary);
+    if !skill.requires.is_empty() {
+        line.push_str(&format!(" (requires {})", skill.requires.join(", ")));
+    }
+    if !skill.conflicts.is_empty() {
+        line.push_str(&format!(" (conflicts with {})", skill.conflicts.join(", ")));
+    }
+    line
 }

@@ -9,7 +9,7 @@ use crate::cmd::Options;
 use crate::cmd::workspace::Workspace;
 
 pub fn run(options: &Options, args: Write) -> Result<ExitCode> {
-    let workspace = Workspace::open(options)?;
+    let workspace = Workspace::open_for_writing(options)?;
     let regeneration = workspace.regenerate(workspace.manifest.clone(), args.restore)?;
     workspace.apply(&regeneration, options, args.dry_run)
 }

@@ -9,6 +9,7 @@ use anyhow::{Context, Result, bail};
 use crate::base;
 use crate::catalog::Catalog;
 use crate::cmd::Options;
+use crate::merge::has_conflict_markers;
 use crate::plan::{self, Plan};
 use crate::project::{MANIFEST_FILE, ProjectManifest, VERSION};
 use crate::relpath::RelPath;
@@ -81,6 +82,32 @@ impl Workspace {
         })
     }
 
+    /// Opens the project for a command that writes to it, refusing while a file poscake
+    /// wrote still holds conflict markers: merging over them would nest new markers inside
+    /// the old ones.
+    pub fn open_for_writing(options: &Options) -> Result<Workspace> {
+        let workspace = Workspace::open(options)?;
+        let disk = write::read(&workspace.root, workspace.base.keys().cloned())?;
+        let unresolved = workspace.unresolved(&disk);
+        if !unresolved.is_empty() {
+            let verb = if unresolved.len() == 1 { "has" } else { "have" };
+            bail!(
+                "{} still {verb} conflict markers; resolve them first (`<<<<<<< ours` is yours, `>>>>>>> theirs` is poscake's)",
+                unresolved.join(", ")
+            );
+        }
+        Ok(workspace)
+    }
+
+    /// The files poscake wrote that still hold conflict markers in `disk`. Markers in the
+    /// user's own files are none of its business.
+    pub fn unresolved(&self, disk: &BTreeMap<RelPath, Vec<u8>>) -> Vec<String> {
+        disk.iter()
+            .filter(|(path, bytes)| self.base.contains_key(*path) && has_conflict_markers(bytes))
+            .map(|(path, _)| path.to_string())
+            .collect()
+    }
+
     /// Works out what regenerating with `manifest` (whose skills may be unresolved) does.
     pub fn regenerate(&self, mut manifest: ProjectManifest, restore: bool) -> Result<Regeneration> {
         let resolution = resolve::resolve(&self.catalog, &manifest.project.skills)?;
@@ -89,7 +116,7 @@ impl Workspace {
         }
         manifest.project.skills = resolution.skills;
         manifest.generator.version = VERSION.to_string();
-        manifest.assign_migrations(&self.catalog);
+        manifest.assign_migrations(&self.catalog, write::highest_migration_version(&self.root)?);
         let tree = render::render(&self.catalog, &manifest)?;
         let paths = tree.keys().chain(self.base.keys()).cloned();
         let disk = write::read(&self.root, paths)?;
@@ -109,11 +136,11 @@ impl Workspace {
         options: &Options,
         dry_run: bool,
     ) -> Result<ExitCode> {
-        report::plan(&regeneration.plan, options.quiet, dry_run);
+        report::plan(&regeneration.plan, options.quiet, dry_run)?;
         if !dry_run {
             write::apply(&self.root, &regeneration.plan, &state_files(regeneration)?)?;
         }
-        Ok(conflict_exit(&regeneration.plan))
+        Ok(conflict_exit(&regeneration.plan, dry_run))
     }
 }
 
@@ -128,26 +155,35 @@ pub fn state_files(regeneration: &Regeneration) -> Result<write::Extra> {
     ])
 }
 
-/// Exit 1 with the list of conflicted paths when the plan has conflicts.
-pub fn conflict_exit(plan: &Plan) -> ExitCode {
+/// Exit 1 with the list of conflicted paths when the plan has conflicts (or, in a dry run,
+/// would have).
+pub fn conflict_exit(plan: &Plan, dry_run: bool) -> ExitCode {
     let conflicts: Vec<String> = plan.conflicts().map(|e| e.path.to_string()).collect();
     if conflicts.is_empty() {
         return ExitCode::SUCCESS;
     }
-    eprintln!(
-        "error: {} file(s) have conflicts to resolve (`<<<<<<< ours` is yours, `>>>>>>> theirs` is poscake's): {}",
-        conflicts.len(),
-        conflicts.join(", ")
-    );
+    let (count, paths) = (conflicts.len(), conflicts.join(", "));
+    if dry_run {
+        report::note(&format!(
+            "{count} file(s) would have conflicts to resolve: {paths}"
+        ));
+    } else {
+        report::error(&format!(
+            "{count} file(s) have conflicts to resolve (`<<<<<<< ours` is yours, `>>>>>>> theirs` is poscake's): {paths}"
+        ));
+    }
     ExitCode::from(1)
 }
 
-/// Paths in messages relative to where the user is.
+/// Paths in messages relative to where the user is; `.` for the current directory itself.
 pub fn display(path: &Path) -> String {
-    std::env::current_dir()
+    let shown = std::env::current_dir()
         .ok()
         .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
-        .unwrap_or_else(|| path.to_path_buf())
-        .display()
-        .to_string()
+        .unwrap_or_else(|| path.to_path_buf());
+    if shown.as_os_str().is_empty() {
+        ".".to_string()
+    } else {
+        shown.display().to_string()
+    }
 }

@@ -82,14 +82,20 @@ fn new_refuses_a_directory_that_is_not_empty() {
 fn new_into_an_existing_empty_directory_works() {
     let s = Scratch::new();
     std::fs::create_dir(s.project()).unwrap();
-    poscake(s.path(), &["new", "shop", "--yes"]).ok();
+    let run = poscake(s.path(), &["new", "shop", "--yes"]).ok();
     assert!(s.project().join("Cargo.toml").is_file());
+    assert!(
+        run.stdout.contains("\nnext: cd shop && cargo run "),
+        "{}",
+        run.stdout
+    );
 
     // Including the current directory, named as `.`.
     let here = s.path().join("here");
     std::fs::create_dir(&here).unwrap();
-    poscake(&here, &["new", ".", "--yes", "--name", "here"]).ok();
+    let run = poscake(&here, &["new", ".", "--yes", "--name", "here"]).ok();
     assert!(here.join("Cargo.toml").is_file());
+    assert!(run.stdout.contains("\nnext: cargo run "), "{}", run.stdout);
     let left: Vec<_> = std::fs::read_dir(&here)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())

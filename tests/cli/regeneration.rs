@@ -284,3 +284,113 @@ fn poscake_does_not_write_through_a_symbolic_link() {
     assert!(run.stderr.contains("is a symbolic link"), "{}", run.stderr);
     assert!(snapshot(&outside).is_empty());
 }
+
+#[test]
+fn new_migrations_come_after_the_users_own() {
+    let s = project();
+    let versions = |dir: &str| -> Vec<i64> {
+        std::fs::read_dir(s.project().join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .map(|n| n[..4].parse().unwrap())
+            .collect()
+    };
+    let highest = versions("migrations/sqlite").into_iter().max().unwrap();
+    for backend in ["sqlite", "postgres"] {
+        s.write(
+            &format!("migrations/{backend}/{:04}_mine.sql", highest + 1),
+            "CREATE TABLE mine (id BIGINT);\n",
+        );
+    }
+    let run = s.run(&["add", "extra"]).ok();
+    let expected = format!("migrations/sqlite/{:04}_extra_things.sql", highest + 2);
+    assert!(
+        run.stdout.contains(&format!("  created {expected}\n")),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        s.read("poscake.toml")
+            .contains(&format!("extra_things = {}", highest + 2)),
+        "{}",
+        s.read("poscake.toml")
+    );
+    let mut sqlite = versions("migrations/sqlite");
+    sqlite.sort();
+    sqlite.dedup();
+    assert_eq!(
+        sqlite.len(),
+        versions("migrations/sqlite").len(),
+        "{sqlite:?}"
+    );
+}
+
+/// A project with `pos-extra`, whose `src/extra.rs` the user and the template both changed
+/// on the same line, so that the next `update` conflicts.
+fn clashing_project() -> Scratch {
+    let s = project();
+    s.run(&["add", "extra"]).ok();
+    s.write("src/extra.rs", &EXTRA_RS.replace("    2\n", "    20\n"));
+    let template = s.path().join("skills-src/templates/pos-extra/src/extra.rs");
+    std::fs::write(&template, EXTRA_RS.replace("    2\n", "    22\n")).unwrap();
+    s
+}
+
+#[test]
+fn a_dry_run_says_which_files_would_conflict() {
+    let s = clashing_project();
+    let before = snapshot(&s.project());
+    let run = s.run(&["update", "--dry-run"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.stderr,
+        "note: 1 file(s) would have conflicts to resolve: src/extra.rs\n"
+    );
+    assert_eq!(snapshot(&s.project()), before);
+}
+
+#[test]
+fn unresolved_conflict_markers_stop_every_writing_command() {
+    let s = clashing_project();
+    assert_eq!(s.run(&["update"]).code, 1);
+    let before = snapshot(&s.project());
+    for args in [
+        &["update"][..],
+        &["update", "--dry-run"],
+        &["add", "needy"],
+        &["remove", "extra"],
+    ] {
+        let run = s.run(args);
+        assert_eq!(run.code, 2, "{args:?}: {}{}", run.stdout, run.stderr);
+        assert_eq!(
+            run.stderr,
+            "error: src/extra.rs still has conflict markers; resolve them first (`<<<<<<< ours` is yours, `>>>>>>> theirs` is poscake's)\n",
+            "{args:?}"
+        );
+        assert_eq!(snapshot(&s.project()), before, "{args:?} wrote something");
+    }
+
+    let check = s.run(&["check"]);
+    assert_eq!(check.code, 1);
+    assert!(
+        check
+            .stdout
+            .contains(" conflict src/extra.rs (still has conflict markers)\n"),
+        "{}",
+        check.stdout
+    );
+    assert!(!check.stdout.contains("poscake update"), "{}", check.stdout);
+    assert!(
+        check.stdout.contains("resolve the conflict markers"),
+        "{}",
+        check.stdout
+    );
+    let json = s.run(&["check", "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(report["upToDate"], false);
+    assert_eq!(report["conflicted"], serde_json::json!(["src/extra.rs"]));
+
+    // Once resolved, writing works again.
+    s.write("src/extra.rs", &EXTRA_RS.replace("    2\n", "    20\n"));
+    s.run(&["add", "needy"]).ok();
+}

@@ -30,15 +30,34 @@ impl Run {
 /// Runs poscake in `dir` with no terminal and no colours, giving up after two minutes so
 /// that a prompt waiting for input fails the test instead of hanging it.
 pub fn poscake(dir: &Path, args: &[&str]) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_poscake"))
+    finish(command(dir, args).stdout(Stdio::piped()), args)
+}
+
+/// Runs poscake as [`poscake`] does, but with its standard output on a pipe whose reader
+/// has already gone, as in `poscake skills | head -0`, so that its first write fails.
+pub fn poscake_into_closed_pipe(dir: &Path, args: &[&str]) -> Run {
+    let mut reader = Command::new("true")
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("true starts");
+    let pipe = reader.stdin.take().expect("a pipe into true");
+    reader.wait().expect("true ends");
+    finish(command(dir, args).stdout(pipe), args)
+}
+
+fn command(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_poscake"));
+    command
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("poscake starts");
+        .stderr(Stdio::piped());
+    command
+}
+
+fn finish(command: &mut Command, args: &[&str]) -> Run {
+    let mut child = command.spawn().expect("poscake starts");
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         if child.try_wait().expect("poscake runs").is_some() {
@@ -182,4 +201,17 @@ pub fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         }
     }
     files
+}
+
+/// Every directory under `root` (itself excluded), so that a test sees a directory left
+/// behind even when it holds no file.
+pub fn directories(root: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(root)
+        .min_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|entry| entry.unwrap())
+        .filter(|entry| entry.file_type().is_dir())
+        .map(|entry| entry.path().strip_prefix(root).unwrap().to_path_buf())
+        .collect()
 }
