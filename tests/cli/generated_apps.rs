@@ -37,12 +37,7 @@ fn check_app(name: &str, skills: &str) {
     let _guard = ONE_BUILD_AT_A_TIME
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let dir = apps_dir();
-    std::fs::create_dir_all(&dir).unwrap();
-    let project = dir.join(name);
-    let _ = std::fs::remove_dir_all(&project);
-    poscake(&dir, &["new", name, "--yes", "--skills", skills]).ok();
-
+    let project = generate(name, skills);
     cargo(&project, &["fmt", "--check"], None);
     cargo(
         &project,
@@ -589,8 +584,8 @@ fn the_app_with_every_skill_passes_its_checks() {
     check_app("corner-shop-of-saigon-district-1", "all");
 }
 
-/// Every skill alone with the core. Skills together are covered by the app with every skill;
-/// pairs would double the apps to build, and CI's time, for little more.
+/// Every skill alone with the core, built and tested. Skills together are covered by the app
+/// with every skill, and more cheaply by the combinations below.
 #[test]
 fn every_skill_alone_passes_its_checks() {
     let skills = optional_skills();
@@ -602,4 +597,100 @@ fn every_skill_alone_passes_its_checks() {
         let name = format!("shop-{}", skill.replace("pos-", ""));
         check_app(&name, skill);
     }
+}
+
+/// Every pair of optional skills is generated and must be rustfmt-clean: cheap, and it is
+/// where rendering faults that only two skills together make (a block's whitespace control
+/// gluing two items, an import only one of them needs) show first. A random pair and two
+/// larger random combinations are then type-checked with their tests by `cargo clippy
+/// --all-targets -- -D warnings`. Building and testing every pair would outgrow CI's time;
+/// the sample is drawn from a seed taken from the commit and printed, so a failure can be
+/// replayed with `POSCAKE_MATRIX_SEED`.
+#[test]
+fn skill_combinations_render_cleanly_and_a_seeded_sample_compiles() {
+    let skills = optional_skills();
+    // With two optional skills or fewer, their pair is the app with every skill.
+    if skills.len() < 3 {
+        return;
+    }
+    let seed = matrix_seed();
+    eprintln!("skill combinations: seed {seed} (replay with POSCAKE_MATRIX_SEED={seed})");
+    let mut rng = fastrand::Rng::with_seed(seed);
+
+    let pairs: Vec<Vec<&String>> = skills
+        .iter()
+        .enumerate()
+        .flat_map(|(i, a)| skills[i + 1..].iter().map(move |b| vec![a, b]))
+        .collect();
+    for (index, pair) in pairs.iter().enumerate() {
+        let project = generate(&format!("pair-{index}"), &join(pair));
+        cargo(&project, &["fmt", "--check"], None);
+        std::fs::remove_dir_all(&project).unwrap();
+    }
+
+    let mut sample = vec![pairs[rng.usize(..pairs.len())].clone()];
+    for _ in 0..2 {
+        let mut combination = skills.iter().collect::<Vec<_>>();
+        rng.shuffle(&mut combination);
+        combination.truncate(rng.usize(3..skills.len()));
+        combination.sort();
+        sample.push(combination);
+    }
+    for (index, combination) in sample.iter().enumerate() {
+        eprintln!("type-checking {}", join(combination));
+        let _guard = ONE_BUILD_AT_A_TIME
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let project = generate(&format!("sample-{index}"), &join(combination));
+        cargo(
+            &project,
+            &["clippy", "--all-targets", "--", "-D", "warnings"],
+            None,
+        );
+    }
+}
+
+/// The seed for the sampled combinations: `POSCAKE_MATRIX_SEED` when replaying, else the
+/// commit being tested, else the time.
+fn matrix_seed() -> u64 {
+    if let Ok(seed) = std::env::var("POSCAKE_MATRIX_SEED") {
+        return seed
+            .trim()
+            .parse()
+            .expect("POSCAKE_MATRIX_SEED is a number");
+    }
+    let commit = Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|output| output.status.success())
+        .and_then(|output| {
+            u64::from_str_radix(&String::from_utf8_lossy(&output.stdout)[..16], 16).ok()
+        });
+    commit.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+    })
+}
+
+fn join(skills: &[&String]) -> String {
+    skills
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Generates `name` with `skills` (names separated by commas, or `all`) among the
+/// generated apps, replacing any earlier one.
+fn generate(name: &str, skills: &str) -> PathBuf {
+    let dir = apps_dir();
+    std::fs::create_dir_all(&dir).unwrap();
+    let project = dir.join(name);
+    let _ = std::fs::remove_dir_all(&project);
+    poscake(&dir, &["new", name, "--yes", "--skills", skills]).ok();
+    project
 }
