@@ -1,9 +1,9 @@
--- The statements the generated app (every skill) issues for one page of a
--- catalogue search, `GET /api/products?search=ca+phe&page=…&pageSize=20`, as
--- logged by sqlx, in the same order: the session, the exact SKU or barcode
+-- The statements the generated app (every skill) issues on PostgreSQL for one page
+-- of a catalogue search, `GET /api/products?search=ca+phe&page=…&pageSize=20`,
+-- as logged by sqlx, in the same order: the session, the exact SKU or barcode
 -- match tried first, the page, the count. Values the app binds are literals
--- here, but for the page's offset. Read by pgbench (PostgreSQL) and by
--- `bench/ceiling` (SQLite) alike; `bench/run` puts in @token@.
+-- here, but for the page's offset. Read by pgbench; `bench/run` puts in
+-- @token@.
 \set offset random(0, 980)
 SELECT s.id, s.user_id, s.pending_second_factor, s.last_seen_at, u.email, u.name, u.role FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = '@token@' AND s.expires_at > '2026-11-27T10:00:00.000Z' AND s.last_seen_at > '2026-11-27T00:00:00.000Z' AND u.active = 1;
 SELECT COUNT(*) FROM products p WHERE p.active = 1 AND p.id IN (SELECT product_id FROM product_variants WHERE sku = 'ca phe' OR barcode = 'ca phe');

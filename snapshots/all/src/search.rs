@@ -5,6 +5,8 @@
 //! "ca phe" finds "Cà phê". Folding happens here rather than in SQL because
 //! SQLite's `LOWER` only knows ASCII.
 
+use sqlx::{AnyConnection, Database, Sqlite};
+
 /// Each base letter and the accented forms that fold to it.
 const FOLDS: [(char, &str); 7] = [
     ('a', "àáảãạăằắẳẵặâầấẩẫậ"),
@@ -64,6 +66,42 @@ pub fn contains_pattern(term: &str) -> String {
     pattern
 }
 
+/// The condition on products `p` whose folded name contains `folded_term`,
+/// with the pattern it binds as `{0}`. Both answer from a trigram index: on
+/// PostgreSQL pg_trgm's index serves `LIKE` on the column itself; on SQLite
+/// the full-text table `products_search` (see the `product_search` migration)
+/// serves `GLOB`, but not a `LIKE … ESCAPE`, which it would scan.
+pub fn product_name_contains(conn: &AnyConnection, folded_term: &str) -> (&'static str, String) {
+    if conn.backend_name() == Sqlite::NAME {
+        (
+            "p.id IN (SELECT rowid FROM products_search WHERE search_name GLOB {0})",
+            contains_glob(folded_term),
+        )
+    } else {
+        (
+            "p.search_name LIKE {0} ESCAPE '\\'",
+            contains_pattern(folded_term),
+        )
+    }
+}
+
+/// A `GLOB` pattern matching any text that contains `term`, with the term's
+/// own `*`, `?` and `[` taken literally.
+pub fn contains_glob(term: &str) -> String {
+    let mut pattern = String::with_capacity(term.len() + 2);
+    pattern.push('*');
+    for c in term.chars() {
+        match c {
+            '*' => pattern.push_str("[*]"),
+            '?' => pattern.push_str("[?]"),
+            '[' => pattern.push_str("[[]"),
+            _ => pattern.push(c),
+        }
+    }
+    pattern.push('*');
+    pattern
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,5 +124,11 @@ mod tests {
     fn escapes_like_wildcards() {
         assert_eq!(contains_pattern("50%"), "%50\\%%");
         assert_eq!(contains_pattern("a_b\\c"), "%a\\_b\\\\c%");
+    }
+
+    #[test]
+    fn escapes_glob_wildcards() {
+        assert_eq!(contains_glob("ca phe"), "*ca phe*");
+        assert_eq!(contains_glob("a*b?[c]"), "*a[*]b[?][[]c]*");
     }
 }

@@ -29,6 +29,9 @@
   // One sale. `key` is the Idempotency-Key: made once per cart content, so a
   // double click or a retry of the same cart can never create two orders.
   var sale;
+  // What the results list offers: `{product, variant}` entries, where a
+  // product found by name has no variant yet and one product's variants,
+  // offered to pick a size, each have theirs.
   var found = [];
   var highlighted = -1;
   var searchTimer = null;
@@ -57,6 +60,14 @@
 
   function say(text) { statusLine.textContent = text; }
 
+  // The API's JSON answer; anything else (a proxy's error page) rejects.
+  function json(response) { return response.json(); }
+
+  // "Áo thun (L)": a named variant follows its product's name, as on receipts.
+  function itemName(product, variant) {
+    return variant.name ? product.name + " (" + variant.name + ")" : product.name;
+  }
+
   function showAlert(lines) {
     alertBox.replaceChildren();
     lines.forEach(function (line) {
@@ -83,7 +94,7 @@
       var row = document.createElement("tr");
       if (item.short) { row.className = "short"; }
       var name = document.createElement("td");
-      name.textContent = item.name + " (" + item.sku + ")";
+      name.textContent = item.name + " · " + item.sku;
       var price = document.createElement("td");
       price.className = "num";
       price.textContent = vnd(item.price);
@@ -129,18 +140,21 @@
     cartChanged();
   }
 
-  function addProduct(product) {
+  // The cart holds variants: the same shirt in two sizes is two lines.
+  function addVariant(product, variant) {
+    var name = itemName(product, variant);
+    if (!product.active || !variant.active) { say(msg.msgNotForSale + ": " + name); return; }
     // Scanning the next customer's first item after a paid sale starts a new sale.
     if (sale.order && sale.order.remaining === 0) { clearSale(false); }
     if (locked()) { return; }
-    var existing = sale.items.find(function (item) { return item.productId === product.id; });
+    var existing = sale.items.find(function (item) { return item.variantId === variant.id; });
     if (existing) {
       existing.quantity += 1;
     } else {
-      sale.items.push({ productId: product.id, name: product.name, sku: product.sku, price: product.price, quantity: 1 });
+      sale.items.push({ productId: product.id, variantId: variant.id, name: name, sku: variant.sku, price: variant.price, quantity: 1 });
     }
     showAlert([]);
-    say(msg.msgAdded + ": " + product.name);
+    say(msg.msgAdded + ": " + name);
     cartChanged();
   }
 
@@ -155,12 +169,14 @@
 
   function renderResults() {
     results.replaceChildren();
-    found.forEach(function (product, index) {
+    found.forEach(function (entry, index) {
+      var shown = entry.variant || entry.product;
+      var name = entry.variant ? itemName(entry.product, entry.variant) : entry.product.name;
       var li = document.createElement("li");
       li.id = "pos-result-" + index;
       li.setAttribute("role", "option");
       li.setAttribute("aria-selected", index === highlighted ? "true" : "false");
-      li.textContent = product.name + " · " + product.sku + " · " + vnd(product.price) + " · " + msg.msgStock + " " + product.stock;
+      li.textContent = name + " · " + shown.sku + " · " + vnd(shown.price) + " · " + msg.msgStock + " " + shown.stock;
       li.addEventListener("mousedown", function (event) { event.preventDefault(); pick(index); });
       results.appendChild(li);
     });
@@ -169,64 +185,95 @@
     if (highlighted >= 0) { search.setAttribute("aria-activedescendant", "pos-result-" + highlighted); }
   }
 
+  function offer(entries) {
+    found = entries;
+    highlighted = found.length ? 0 : -1;
+    renderResults();
+  }
+
+  // Lists the products `term` finds, unless a newer search has begun; resolves
+  // to them, or to null when they came too late to be shown.
   function lookup(term) {
     var seq = ++searchSeq;
     return fetch("/api/products?pageSize=8&search=" + encodeURIComponent(term))
-      .then(function (response) { return response.json(); })
+      .then(json)
       .then(function (body) {
-        if (seq !== searchSeq) { return; }
-        found = body.success ? body.data : [];
-        highlighted = found.length ? 0 : -1;
-        renderResults();
+        if (seq !== searchSeq) { return null; }
+        var products = body.success ? body.data : [];
+        offer(products.map(function (product) { return { product: product, variant: null }; }));
+        return products;
       });
   }
 
   function pick(index) {
-    if (found[index]) { addProduct(found[index]); }
+    var entry = found[index];
+    var term = search.value.trim();
     search.value = "";
     found = [];
     closeResults();
     search.focus();
+    if (!entry) { return; }
+    if (entry.variant) { addVariant(entry.product, entry.variant); } else { pickProduct(entry.product, term); }
+  }
+
+  // A product picked from the results: the variant whose code was typed, or
+  // its only one, goes into the cart; otherwise the list offers its variants.
+  function pickProduct(product, term) {
+    var seq = ++searchSeq;
+    fetch("/api/products/" + product.id + "/variants")
+      .then(json)
+      .then(function (body) {
+        if (!body.success) { say(msg.msgError); return; }
+        var variants = body.data.filter(function (variant) { return variant.active; });
+        var typed = variants.find(function (variant) { return variant.sku === term || variant.barcode === term; });
+        if (typed || variants.length === 1) {
+          addVariant(product, typed || variants[0]);
+        } else if (variants.length === 0) {
+          say(msg.msgNotForSale + ": " + product.name);
+        } else if (seq === searchSeq && search.value.trim() === "") {
+          offer(variants.map(function (variant) { return { product: product, variant: variant }; }));
+          say(msg.msgChooseVariant + ": " + product.name);
+        }
+      })
+      .catch(function () { say(msg.msgError); });
   }
 
   // A scanner types the code and presses Enter: an exact SKU or barcode goes
   // straight into the cart, without waiting for the typed search to settle.
   function enter() {
     var term = search.value.trim();
-    if (term === "") { return; }
     if (highlighted >= 0 && !results.hidden && searchTimer === null) {
       pick(highlighted);
       return;
     }
+    if (term === "") { return; }
     clearTimeout(searchTimer);
     searchTimer = null;
     scan(term);
   }
 
   // The cashier may already be typing the next item when the answer for a scan
-  // arrives: the scanned product still goes into the cart, but the search box
+  // arrives: the scanned variant still goes into the cart, but the search box
   // and its results are only touched while they still show the scanned code.
+  // A term that is no SKU or barcode is searched for by name.
   function scan(term) {
     ++searchSeq; // a typed search still in flight is out of date
-    fetch("/api/products?pageSize=8&search=" + encodeURIComponent(term))
-      .then(function (response) { return response.json(); })
+    fetch("/api/products/lookup?code=" + encodeURIComponent(term))
+      .then(json)
       .then(function (body) {
-        var list = body.success ? body.data : [];
-        var exact = list.filter(function (p) { return p.sku === term || p.barcode === term; });
         var unchanged = search.value.trim() === term;
-        if (exact.length === 1) {
-          addProduct(exact[0]);
+        if (body.success) {
+          addVariant(body.data.product, body.data.variant);
           if (unchanged) { search.value = ""; found = []; closeResults(); }
-          return;
+          return null;
         }
-        if (!unchanged) { return; }
-        found = list;
-        highlighted = found.length ? 0 : -1;
-        renderResults();
-        if (list.length === 0) {
-          say(msg.msgNoMatch + ": " + term);
-          search.select();
-        }
+        if (!unchanged) { return null; }
+        return lookup(term).then(function (products) {
+          if (products && products.length === 0) {
+            say(msg.msgNoMatch + ": " + term);
+            search.select();
+          }
+        });
       })
       .catch(function () { say(msg.msgError); });
   }
@@ -261,31 +308,88 @@
   search.addEventListener("blur", function () { setTimeout(closeResults, 150); });
 
   // ---- customer ----
+  // Only the customer with the whole number typed (in any form the API reads:
+  // "+84 912 345 678" is "0912 345 678") is attached. Part of a number lists
+  // the customers it matches, and none is attached until the cashier picks one.
+
+  var phoneField = $("pos-phone");
+  var customerLine = $("pos-customer");
+  var choices = $("pos-customer-choices");
+  var customerSeq = 0;
 
   $("pos-find-customer").addEventListener("click", findCustomer);
-  $("pos-phone").addEventListener("keydown", function (event) {
+  phoneField.addEventListener("keydown", function (event) {
     if (event.key === "Enter") { event.preventDefault(); findCustomer(); }
   });
 
-  function findCustomer() {
-    var phone = $("pos-phone").value.replace(/[^\d]/g, "");
-    var out = $("pos-customer");
-    sale.customerId = null;
-    if (phone === "") { out.textContent = ""; return; }
-    fetch("/api/customers?pageSize=1&search=" + encodeURIComponent(phone))
-      .then(function (response) { return response.json(); })
-      .then(function (body) {
-        var customer = body.success && body.data[0];
-        if (customer) {
-          sale.customerId = customer.id;
-          out.textContent = customer.name + " · " + customer.phone;
-        } else {
-          out.textContent = msg.msgCustomerNone;
-        }
-        if (!locked()) { cartChanged(); }
-      })
-      .catch(function () { out.textContent = msg.msgError; });
+  function customers(query) {
+    return fetch("/api/customers?" + query).then(json).then(function (body) {
+      if (!body.success) { throw new Error(body.error.message); }
+      return body.data;
+    });
   }
+
+  function findCustomer() {
+    var typed = phoneField.value.trim();
+    var digits = typed.replace(/[^\d]/g, "");
+    var seq = ++customerSeq; // an earlier look-up still in flight is out of date
+    attach(null);
+    showChoices([]);
+    if (digits === "") { return; }
+    customers("phone=" + encodeURIComponent(typed))
+      .then(function (exact) {
+        if (seq !== customerSeq) { return null; }
+        if (exact.length === 1) { attach(exact[0]); return null; }
+        return customers("pageSize=5&search=" + digits);
+      })
+      .then(function (similar) {
+        if (!similar || seq !== customerSeq) { return; }
+        customerLine.textContent = similar.length ? msg.msgCustomerChoose : msg.msgCustomerNone;
+        showChoices(similar);
+      })
+      .catch(function () { customerLine.textContent = msg.msgError; });
+  }
+
+  function attach(customer) {
+    sale.customerId = customer ? customer.id : null;
+    customerLine.textContent = customer ? customer.name + " · " + customer.phone : "";
+    if (!locked()) { cartChanged(); }
+  }
+
+  function showChoices(list) {
+    choices.replaceChildren();
+    list.forEach(function (customer) {
+      var el = document.createElement("button");
+      el.type = "button";
+      el.textContent = customer.name + " · " + customer.phone;
+      el.addEventListener("click", function () {
+        showChoices([]);
+        phoneField.value = customer.phone;
+        attach(customer);
+        search.focus();
+      });
+      choices.appendChild(el);
+    });
+    choices.hidden = list.length === 0;
+    if (list.length) { choices.firstChild.focus(); }
+  }
+
+  // ↑ ↓ move between the customers offered; Esc goes back to the number.
+  choices.addEventListener("keydown", function (event) {
+    var all = Array.prototype.slice.call(choices.children);
+    var at = all.indexOf(document.activeElement);
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      var step = event.key === "ArrowDown" ? 1 : -1;
+      all[(at + step + all.length) % all.length].focus();
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      event.stopPropagation();
+      showChoices([]);
+      customerLine.textContent = "";
+      phoneField.focus();
+    }
+  });
 
   // ---- tender and checkout ----
 
@@ -333,7 +437,7 @@
     if (error.code === "INSUFFICIENT_STOCK") {
       var lines = [msg.msgShort];
       (error.details || []).forEach(function (short) {
-        var item = sale.items.find(function (i) { return i.productId === short.productId; });
+        var item = sale.items.find(function (i) { return i.variantId === short.variantId; });
         if (item) { item.short = true; }
         var name = item ? item.name : short.sku;
         lines.push(name + " (" + short.sku + "): " + msg.msgRequested + " " + short.requested + ", " + msg.msgAvailable + " " + short.available);
@@ -352,7 +456,9 @@
   function placeOrder(payment) {
     if (sale.order) { return Promise.resolve({ success: true, data: sale.order }); }
     return post("/api/orders", {
-      items: sale.items.map(function (item) { return { productId: item.productId, quantity: item.quantity }; }),
+      items: sale.items.map(function (item) {
+        return { productId: item.productId, variantId: item.variantId, quantity: item.quantity };
+      }),
       customerId: sale.customerId,
       discount: readAmount(discount),
       warehouseId: till ? Number(till.value) : undefined,
@@ -513,7 +619,9 @@
     newSale();
     ["pos-phone", "pos-tendered"].forEach(function (id) { $(id).value = ""; });
     discount.value = "0";
-    $("pos-customer").textContent = "";
+    customerSeq += 1; // a customer still being looked up was for the sale before
+    customerLine.textContent = "";
+    showChoices([]);
     $("pos-server-totals").hidden = true;
     $("pos-done").hidden = true;
     showAlert([]);

@@ -26,8 +26,8 @@ struct DemoProduct {
     tax_rate: i64,
     barcode: Option<&'static str>,
     stock: i64,
-    /// Extra sizes beyond the default one: (size, SKU suffix, price).
-    sizes: &'static [(&'static str, &'static str, i64)],
+    /// Extra sizes beyond the default one: (size, SKU suffix, price, barcode).
+    sizes: &'static [(&'static str, &'static str, i64, &'static str)],
 }
 
 const fn product(
@@ -81,12 +81,12 @@ const PRODUCTS: [DemoProduct; 20] = [
     product("HP-SUATAM-850", "Sữa tắm hương chanh 850g", TOILETRIES, 125_000, 1_000, Some("8930000000165"), 12),
     product("HP-KEMDANHRANG-230", "Kem đánh răng bạc hà 230g", TOILETRIES, 35_000, 1_000, Some("8930000000172"), 20),
     DemoProduct {
-        sizes: &[("L", "L", 150_000), ("XL", "XL", 160_000)],
-        ..product("TT-AOTHUN-M", "Áo thun cotton trơn", CLOTHING, 150_000, 1_000, None, 10)
+        sizes: &[("L", "L", 150_000, "8930000000194"), ("XL", "XL", 160_000, "8930000000200")],
+        ..product("TT-AOTHUN-M", "Áo thun cotton trơn", CLOTHING, 150_000, 1_000, Some("8930000000187"), 10)
     },
     DemoProduct {
-        sizes: &[("L", "L", 85_000), ("XL", "XL", 90_000)],
-        ..product("TT-AOMUA-M", "Áo mưa bộ", CLOTHING, 85_000, 1_000, None, 8)
+        sizes: &[("L", "L", 85_000, "8930000000224"), ("XL", "XL", 90_000, "8930000000231")],
+        ..product("TT-AOMUA-M", "Áo mưa bộ", CLOTHING, 85_000, 1_000, Some("8930000000217"), 8)
     },
 ];
 
@@ -165,6 +165,7 @@ async fn seed_product(
         let default = VariantRequest {
             name: Some("M".into()),
             sku: Some(demo.sku.into()),
+            barcode: demo.barcode.map(Into::into),
             price: Some(demo.price),
             cost_price: request.cost_price,
             attributes: Some(size("M")),
@@ -174,9 +175,10 @@ async fn seed_product(
         catalog::change_variant(conn, product.id, product.default_variant_id, &default).await?;
     }
     let base_sku = demo.sku.trim_end_matches("-M");
-    for &(size_name, suffix, price) in demo.sizes {
+    for &(size_name, suffix, price, barcode) in demo.sizes {
         let variant = VariantRequest {
             sku: Some(format!("{base_sku}-{suffix}")),
+            barcode: Some(barcode.into()),
             price: Some(price),
             cost_price: Some(price * 7 / 10),
             attributes: Some(size(size_name)),

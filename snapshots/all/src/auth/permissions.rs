@@ -347,6 +347,11 @@ pub const ROUTES: &[RouteRule] = &[
     ),
     rule(
         "GET",
+        "/api/products/lookup",
+        Access::Requires(Permission::CatalogRead),
+    ),
+    rule(
+        "GET",
         "/api/products/{id}",
         Access::Requires(Permission::CatalogRead),
     ),

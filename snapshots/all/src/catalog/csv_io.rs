@@ -227,12 +227,14 @@ fn row_errors(row: u64, err: AppError) -> Result<Vec<RowError>, AppError> {
     }
 }
 
-/// Every product, active or not, in the import's columns.
+/// Every product, active or not, in the import's columns. The file starts with
+/// a byte order mark, without which spreadsheet programs read the Vietnamese
+/// names as another encoding; the import skips it.
 pub async fn export(db: &AnyPool) -> Result<String, AppError> {
     let mut conn = db.acquire().await?;
     let products = repo::all(&mut conn).await?;
     let category_names: HashMap<i64, String> = categories::list_names(&mut conn).await?;
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut writer = csv::Writer::from_writer("\u{feff}".as_bytes().to_vec());
     writer.write_record(COLUMNS).map_err(anyhow::Error::from)?;
     for product in products {
         let category = product

@@ -1119,8 +1119,9 @@ async fn the_customer_form_stores_the_ids_and_refuses_a_commune_of_another_provi
     let form = "name=Lan&phone=0912345678&scheme=new&provinceId=84_VN101&communeId=84_VN10101";
     let (status, _) = send(app.clone(), form_request("/customers", form)).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
+    let everyone = customers::service::CustomerFilter::default();
     let (customers, _) =
-        customers::service::list(&local.pool, None, Pagination::new(None, None).unwrap())
+        customers::service::list(&local.pool, &everyone, Pagination::new(None, None).unwrap())
             .await
             .unwrap();
     assert_eq!(

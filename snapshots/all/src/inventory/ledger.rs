@@ -70,21 +70,36 @@ pub async fn post(
     allow_negative: bool,
 ) -> Result<Posted, sqlx::Error> {
     let now = clock::now_utc();
+    // Whether the low-stock check has to look: the conditional update below
+    // answers that itself, so a sale that stays above the threshold costs no
+    // further query.
+    let mut may_cross_threshold = movement.quantity < 0;
     if movement.quantity < 0 && !allow_negative {
+        // Besides taking the stock, returns the variant's stock over all
+        // warehouses after the change, and its low-stock threshold.
         let taken = sqlx::query(
             "UPDATE stock_levels SET on_hand = on_hand - $1, updated_at = $2 \
-             WHERE variant_id = $3 AND warehouse_id = $4 AND on_hand >= $1",
+             WHERE variant_id = $3 AND warehouse_id = $4 AND on_hand >= $1 \
+             RETURNING CAST(on_hand + COALESCE((SELECT SUM(o.on_hand) FROM stock_levels o \
+                                                WHERE o.variant_id = $3 \
+                                                  AND o.warehouse_id <> $4), 0) AS BIGINT) \
+                       AS on_hand, \
+                       (SELECT low_stock_threshold FROM product_variants WHERE id = $3) \
+                       AS threshold",
         )
         .bind(-movement.quantity)
         .bind(&now)
         .bind(movement.variant_id)
         .bind(movement.warehouse_id)
-        .execute(&mut *conn)
+        .fetch_optional(&mut *conn)
         .await?;
-        if taken.rows_affected() == 0 {
+        let Some(taken) = taken else {
             let available = on_hand(conn, movement.variant_id, movement.warehouse_id).await?;
             return Ok(Posted::Short { available });
-        }
+        };
+        let stock_after: i64 = taken.try_get("on_hand")?;
+        let threshold: i64 = taken.try_get("threshold")?;
+        may_cross_threshold = crosses(stock_after, movement.quantity, threshold);
     } else {
         sqlx::query(
             "INSERT INTO stock_levels (variant_id, warehouse_id, on_hand, updated_at) \
@@ -115,7 +130,7 @@ pub async fn post(
     .bind(&now)
     .fetch_one(&mut *conn)
     .await?;
-    if movement.quantity < 0 {
+    if may_cross_threshold {
         warn_if_low(conn, movement.variant_id, movement.quantity).await?;
     }
     crate::webhooks::outbound::stock_changed(conn, id, movement).await?;
@@ -147,7 +162,7 @@ async fn warn_if_low(
     };
     let on_hand: i64 = row.try_get("on_hand")?;
     let threshold: i64 = row.try_get("low_stock_threshold")?;
-    if on_hand > threshold || on_hand - quantity <= threshold {
+    if !crosses(on_hand, quantity, threshold) {
         return Ok(());
     }
     let product_id: i64 = row.try_get("product_id")?;
@@ -164,6 +179,12 @@ async fn warn_if_low(
         .link(format!("/inventory/products/{product_id}"));
     emit(conn, events::STOCK_LOW, notice).await?;
     Ok(())
+}
+
+/// Whether taking `quantity` (negative), which left `on_hand`, brought the
+/// stock from above `threshold` to at or below it.
+fn crosses(on_hand: i64, quantity: i64, threshold: i64) -> bool {
+    on_hand <= threshold && on_hand - quantity > threshold
 }
 
 /// On hand for one variant in one warehouse; zero when it was never stocked.

@@ -13,7 +13,10 @@ use super::{
 };
 use crate::geo::address::{self, AddressFields, AreaForm, AreaNames};
 use crate::{
-    customers::{service, Customer, CustomerRequest},
+    customers::{
+        service::{self, CustomerFilter},
+        Customer, CustomerRequest,
+    },
     extract::{Path, Query},
     orders::{self, OrderFilter, OrderHeader},
     pagination::Pagination,
@@ -50,7 +53,11 @@ async fn list(
 ) -> PageResult {
     let page = Pagination::new(query.page, None).map_err(|err| c.error(err))?;
     let q = query.q.unwrap_or_default();
-    let (customers, meta) = service::list(&state.db, Some(&q), page)
+    let filter = CustomerFilter {
+        search: Some(q.clone()),
+        ..CustomerFilter::default()
+    };
+    let (customers, meta) = service::list(&state.db, &filter, page)
         .await
         .map_err(|err| c.error(err))?;
     let pager = Pager::new(meta, "/customers", &[("q", &q)]);

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     csv_io::{self, ImportReport},
-    model::{ProductDetail, ProductRequest, Removal},
+    model::{CodeMatch, ProductDetail, ProductRequest, Removal},
     service::{self, ProductFilter},
     variant_service, Product, Variant, VariantRequest,
 };
@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/products", get(list).post(create))
         .route("/api/products/export", get(export))
+        .route("/api/products/lookup", get(lookup))
         .route(
             "/api/products/import",
             post(import).layer(DefaultBodyLimit::max(IMPORT_BODY_LIMIT)),
@@ -67,6 +68,22 @@ async fn list(
     };
     let (products, meta) = service::list(&state.db, filter, page).await?;
     Ok(ApiResponse::page(products, meta))
+}
+
+#[derive(Debug, Deserialize)]
+struct LookupQuery {
+    code: String,
+}
+
+/// `GET /api/products/lookup?code=`: the variant a scanned barcode or a typed
+/// SKU names, with its product, or 404.
+async fn lookup(
+    State(state): State<AppState>,
+    Query(query): Query<LookupQuery>,
+) -> Result<ApiResponse<CodeMatch>, AppError> {
+    Ok(ApiResponse::ok(
+        variant_service::lookup(&state.db, &query.code).await?,
+    ))
 }
 
 async fn show(

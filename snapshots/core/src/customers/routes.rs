@@ -3,7 +3,10 @@
 use axum::{extract::State, http::StatusCode, routing::get, Router};
 use serde::Deserialize;
 
-use super::{service, Customer, CustomerRequest};
+use super::{
+    service::{self, CustomerFilter},
+    Customer, CustomerRequest,
+};
 use crate::{
     api::ApiResponse,
     extract::{Json, Path, Query},
@@ -23,6 +26,7 @@ pub fn router() -> Router<AppState> {
 #[serde(rename_all = "camelCase")]
 struct ListQuery {
     search: Option<String>,
+    phone: Option<String>,
     page: Option<u32>,
     page_size: Option<u32>,
 }
@@ -32,7 +36,11 @@ async fn list(
     Query(query): Query<ListQuery>,
 ) -> Result<ApiResponse<Vec<Customer>>, AppError> {
     let page = Pagination::new(query.page, query.page_size)?;
-    let (customers, meta) = service::list(&state.db, query.search.as_deref(), page).await?;
+    let filter = CustomerFilter {
+        search: query.search,
+        phone: query.phone,
+    };
+    let (customers, meta) = service::list(&state.db, &filter, page).await?;
     Ok(ApiResponse::page(customers, meta))
 }
 

@@ -78,14 +78,35 @@ impl CustomerRequest {
     }
 }
 
-/// Customers whose name contains `search`, or whose phone contains its digits.
+/// What a customer list is narrowed to.
+#[derive(Debug, Default, Clone)]
+pub struct CustomerFilter {
+    /// A part of the name, or some digits of the phone number.
+    pub search: Option<String>,
+    /// A whole phone number, written any way [`normalise_phone`] reads it.
+    pub phone: Option<String>,
+}
+
+/// The customers `wanted` narrows the list to, in name order.
 pub async fn list(
     db: &AnyPool,
-    search: Option<&str>,
+    wanted: &CustomerFilter,
     page: Pagination,
 ) -> Result<(Vec<Customer>, PageMeta), AppError> {
     let mut filter = Filter::default();
-    if let Some(term) = search.map(str::trim).filter(|term| !term.is_empty()) {
+    if let Some(raw) = &wanted.phone {
+        // What cannot be a phone number is nobody's.
+        let Some(phone) = normalise_phone(raw) else {
+            return Ok((Vec::new(), page.meta(0)));
+        };
+        filter.push("c.phone = {0}", [Arg::Text(phone)]);
+    }
+    if let Some(term) = wanted
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|term| !term.is_empty())
+    {
         let name = Arg::Text(search::contains_pattern(&search::fold(term)));
         let digits: String = term.chars().filter(char::is_ascii_digit).collect();
         if digits.is_empty() {

@@ -12,7 +12,10 @@ use super::{
     render, see_other, PageResult,
 };
 use crate::{
-    customers::{service, Customer, CustomerRequest},
+    customers::{
+        service::{self, CustomerFilter},
+        Customer, CustomerRequest,
+    },
     extract::{Path, Query},
     orders::{self, OrderFilter, OrderHeader},
     pagination::Pagination,
@@ -49,7 +52,11 @@ async fn list(
 ) -> PageResult {
     let page = Pagination::new(query.page, None).map_err(|err| c.error(err))?;
     let q = query.q.unwrap_or_default();
-    let (customers, meta) = service::list(&state.db, Some(&q), page)
+    let filter = CustomerFilter {
+        search: Some(q.clone()),
+        ..CustomerFilter::default()
+    };
+    let (customers, meta) = service::list(&state.db, &filter, page)
         .await
         .map_err(|err| c.error(err))?;
     let pager = Pager::new(meta, "/customers", &[("q", &q)]);

@@ -93,6 +93,8 @@ texts! {
     pos_cart_empty: "Giỏ hàng trống. Quét hoặc tìm sản phẩm để bắt đầu.", "The cart is empty. Scan or search a product to start.";
     pos_added: "Đã thêm", "Added";
     pos_no_match: "Không tìm thấy", "No product matches";
+    pos_choose_variant: "Chọn biến thể", "Choose a variant";
+    pos_not_for_sale: "Đã ngừng bán", "No longer for sale";
     pos_short_stock: "Không đủ hàng trong kho:", "Not enough stock:";
     pos_requested: "cần", "wanted";
     pos_available: "còn", "available";
@@ -101,6 +103,8 @@ texts! {
     pos_customer_phone: "SĐT khách hàng (không bắt buộc)", "Customer phone (optional)";
     pos_find: "Tìm khách", "Find";
     pos_customer_none: "Không có khách hàng với số này.", "No customer has this number.";
+    pos_customer_choose: "Chọn đúng khách hàng:", "Choose the customer:";
+    pos_customer_matches: "Khách hàng có số gần giống", "Customers with a similar number";
     pos_order_discount: "Giảm giá đơn (₫)", "Order discount (₫)";
     pos_estimate: "Tạm tính", "Estimate";
     pos_remaining: "Còn phải trả", "Still due";
@@ -115,7 +119,7 @@ texts! {
     pos_increase: "Thêm một", "One more";
     pos_shortcuts: "Phím tắt", "Keyboard shortcuts";
     pos_key_search: "tìm / quét", "search / scan";
-    pos_key_pick: "chọn kết quả", "pick a result";
+    pos_key_pick: "chọn kết quả hoặc biến thể", "pick a result or a variant";
     pos_key_tender: "nhập tiền khách đưa", "cash tendered";
     pos_key_complete: "hoàn tất đơn", "complete the sale";
     pos_key_clear: "đơn mới", "new sale";

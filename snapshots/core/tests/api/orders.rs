@@ -371,3 +371,58 @@ async fn lines_keep_the_price_they_were_sold_at() {
     assert_eq!(line["sku"], "SNAP");
     assert_eq!(body["data"]["total"], 10_000);
 }
+
+#[tokio::test]
+async fn two_sizes_of_one_product_are_two_lines_at_their_own_prices() {
+    let app = spawn_app().await;
+    let shirt = app.stocked_product("AO-M", 150_000, 5).await;
+    let body = json!({"sku": "AO-XL", "barcode": "8930000000200", "price": 160_000, "attributes": {"size": "XL"}});
+    let (status, created) = app
+        .post(&format!("/api/products/{shirt}/variants"), body)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let receipt = json!({"productId": shirt, "variantId": created["data"]["id"], "quantity": 3});
+    assert_eq!(
+        app.post("/api/inventory/receipts", receipt).await.0,
+        StatusCode::CREATED
+    );
+    // What the till does with a scan: look the code up, then sell that variant.
+    let (_, scanned) = app.get("/api/products/lookup?code=8930000000200").await;
+    let extra_large = scanned["data"]["variant"]["id"].as_i64().unwrap();
+    let default = scanned["data"]["product"]["defaultVariantId"]
+        .as_i64()
+        .unwrap();
+
+    let created = order(
+        &app,
+        json!({"items": [
+            {"productId": shirt, "variantId": default, "quantity": 1},
+            {"productId": shirt, "variantId": extra_large, "quantity": 2},
+        ]}),
+    )
+    .await;
+    let lines: Vec<_> = created["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|line| {
+            (
+                line["variantId"].as_i64().unwrap(),
+                line["variantName"].as_str().unwrap().to_owned(),
+                line["unitPrice"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            (default, String::new(), 150_000),
+            (extra_large, "XL".to_owned(), 160_000)
+        ]
+    );
+    assert_eq!(created["subtotal"], 470_000);
+    let (_, levels) = app.get(&format!("/api/products/{shirt}/variants")).await;
+    assert_eq!(levels["data"][0]["stock"], 4);
+    assert_eq!(levels["data"][1]["stock"], 1);
+    app.assert_stock_matches_ledger().await;
+}

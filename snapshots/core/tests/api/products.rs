@@ -274,3 +274,117 @@ async fn a_nul_character_in_a_search_is_the_clients_mistake() {
         assert_eq!(body["error"]["code"], "BAD_REQUEST");
     }
 }
+
+#[tokio::test]
+async fn name_search_takes_wildcards_literally_and_follows_renames() {
+    let app = spawn_app().await;
+    let juice = app.create_product("Nước cam 100%", "NC-100", 30000).await["id"]
+        .as_i64()
+        .unwrap();
+    app.create_product("Nước 1000 ml", "N-1000", 10000).await;
+    app.create_product("Bánh [đặc biệt]", "B-DB", 20000).await;
+    let gone = app.create_product("Kẹo * sao", "K-SAO", 5000).await["id"]
+        .as_i64()
+        .unwrap();
+
+    let search = |query: &'static str| {
+        let app = &app;
+        async move {
+            let (status, body) = app.get(&format!("/api/products?search={query}")).await;
+            assert_eq!(status, StatusCode::OK, "search={query}");
+            let mut names: Vec<String> = body["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["name"].as_str().unwrap().to_owned())
+                .collect();
+            names.sort();
+            names
+        }
+    };
+    assert_eq!(search("100%25").await, ["Nước cam 100%"]);
+    assert_eq!(search("1_0").await, Vec::<String>::new());
+    assert_eq!(search("%5Bdac").await, ["Bánh [đặc biệt]"]);
+    assert_eq!(search("*").await, ["Kẹo * sao"]);
+    assert_eq!(search("?").await, Vec::<String>::new());
+    // Shorter than the index's three characters: still found, by a scan.
+    assert_eq!(search("nu").await, ["Nước 1000 ml", "Nước cam 100%"]);
+
+    let body = json!({"name": "Nước ép táo", "sku": "NC-100", "price": 30000});
+    let (status, _) = app.put(&format!("/api/products/{juice}"), body).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(search("cam").await, Vec::<String>::new());
+    assert_eq!(search("ep%20tao").await, ["Nước ép táo"]);
+
+    let (status, _) = app.delete(&format!("/api/products/{gone}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(search("keo").await, Vec::<String>::new());
+    assert_eq!(search("nuoc").await, ["Nước 1000 ml", "Nước ép táo"]);
+}
+
+#[tokio::test]
+async fn lookup_answers_the_variant_a_code_names_with_its_product() {
+    let app = spawn_app().await;
+    let body = json!({"name": "Áo thun", "sku": "T-1", "price": 100, "barcode": "555000100"});
+    let (_, created) = app.post("/api/products", body).await;
+    let id = created["data"]["id"].as_i64().unwrap();
+    let body =
+        json!({"sku": "T-1-L", "barcode": "555000111", "price": 150, "attributes": {"size": "L"}});
+    let (status, large) = app
+        .post(&format!("/api/products/{id}/variants"), body)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{large}");
+    let large_id = large["data"]["id"].as_i64().unwrap();
+
+    for code in ["555000111", "T-1-L", "%20T-1-L%20"] {
+        let (status, body) = app.get(&format!("/api/products/lookup?code={code}")).await;
+        assert_eq!(status, StatusCode::OK, "{code}: {body}");
+        let found = &body["data"];
+        assert_eq!(found["variant"]["id"], large_id, "{code}");
+        assert_eq!(found["variant"]["sku"], "T-1-L");
+        assert_eq!(found["variant"]["name"], "L");
+        assert_eq!(found["variant"]["price"], 150);
+        assert_eq!(found["product"]["id"], id);
+        assert_eq!(found["product"]["name"], "Áo thun");
+    }
+    let (_, body) = app.get("/api/products/lookup?code=555000100").await;
+    assert_eq!(body["data"]["variant"]["isDefault"], true);
+    assert_eq!(body["data"]["variant"]["price"], 100);
+
+    // The product list still answers a variant's code with the product as it
+    // always has, its default variant's SKU and price included.
+    let (_, listed) = app.get("/api/products?search=555000111").await;
+    assert_eq!(listed["data"][0]["id"], id);
+    assert_eq!(listed["data"][0]["sku"], "T-1");
+
+    // A SKU wins over another variant's barcode that happens to be equal.
+    let body = json!({"name": "Khác", "sku": "K-1", "price": 1, "barcode": "T-1-L"});
+    assert_eq!(app.post("/api/products", body).await.0, StatusCode::CREATED);
+    let (_, body) = app.get("/api/products/lookup?code=T-1-L").await;
+    assert_eq!(body["data"]["variant"]["id"], large_id);
+    let (_, body) = app.get("/api/products/lookup?code=K-1").await;
+    assert_eq!(body["data"]["product"]["name"], "Khác");
+
+    let (status, body) = app.get("/api/products/lookup?code=555").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    assert_eq!(body["error"]["code"], "NOT_FOUND");
+    assert_eq!(
+        app.get("/api/products/lookup").await.0,
+        StatusCode::BAD_REQUEST
+    );
+}
+
+#[tokio::test]
+async fn lookup_shows_a_variant_no_longer_for_sale_as_inactive() {
+    let app = spawn_app().await;
+    let id = app.create_product("Áo mưa", "AM-M", 85_000).await["id"]
+        .as_i64()
+        .unwrap();
+    let uri = format!("/api/products/{id}/variants");
+    let body = json!({"sku": "AM-XL", "barcode": "555000222", "price": 90_000, "active": false});
+    assert_eq!(app.post(&uri, body).await.0, StatusCode::CREATED);
+    let (status, body) = app.get("/api/products/lookup?code=555000222").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["data"]["variant"]["active"], false);
+    assert_eq!(body["data"]["product"]["active"], true);
+}

@@ -71,6 +71,14 @@ pub struct ProductDetail {
     pub variants: Vec<Variant>,
 }
 
+/// A variant with the product it belongs to, as `GET /api/products/lookup`
+/// answers a scanned or typed code: what the till puts in the cart.
+#[derive(Debug, Clone, Serialize)]
+pub struct CodeMatch {
+    pub product: Product,
+    pub variant: Variant,
+}
+
 /// What `DELETE /api/products/{id}` did: products with sales or stock history
 /// are only deactivated, so old orders and the ledger keep what they point at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

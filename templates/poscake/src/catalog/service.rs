@@ -62,8 +62,8 @@ pub async fn list(
             let products = repo::list(&mut conn, &exact, page).await?;
             return Ok((products, page.meta(total)));
         }
-        let pattern = search::contains_pattern(&search::fold(term));
-        filter.push("p.search_name LIKE {0} ESCAPE '\\'", [Arg::Text(pattern)]);
+        let (condition, pattern) = search::product_name_contains(&conn, &search::fold(term));
+        filter.push(condition, [Arg::Text(pattern)]);
     }
     let products = repo::list(&mut conn, &filter, page).await?;
     let total = repo::count(&mut conn, &filter).await?;

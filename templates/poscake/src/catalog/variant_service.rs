@@ -4,7 +4,7 @@
 use sqlx::{AnyConnection, AnyPool};
 
 use super::{
-    model::Removal,
+    model::{CodeMatch, Removal},
     repo,
     service::{duplicate_code, not_found, require_free_codes},
     variant_repo, Variant, VariantRequest,
@@ -17,6 +17,21 @@ pub async fn variants(db: &AnyPool, product_id: i64) -> Result<Vec<Variant>, App
         .await?
         .ok_or_else(|| not_found(product_id))?;
     Ok(variant_repo::variants_of(&mut conn, product_id).await?)
+}
+
+/// The variant whose SKU or barcode is `code`, with its product, whether or
+/// not they are still for sale; a SKU wins over another variant's equal barcode.
+pub async fn lookup(db: &AnyPool, code: &str) -> Result<CodeMatch, AppError> {
+    let code = code.trim();
+    let mut conn = db.acquire().await?;
+    let (variant_id, product_id, _) = variant_repo::variant_by_code(&mut conn, code)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("No variant has the SKU or barcode {code}.")))?;
+    let product = repo::find(&mut conn, product_id)
+        .await?
+        .ok_or_else(|| not_found(product_id))?;
+    let variant = find_variant(&mut conn, product_id, variant_id).await?;
+    Ok(CodeMatch { product, variant })
 }
 
 pub async fn create_variant(

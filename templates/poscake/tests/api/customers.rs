@@ -98,3 +98,40 @@ async fn update_keeps_points_unless_given_and_history_lists_orders() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn phone_finds_only_the_whole_number_in_any_form() {
+    let app = spawn_app().await;
+    for (name, phone) in [
+        ("Trần Thị Bích", "0912 345 678"),
+        ("Nguyễn Văn An", "0901 234 567"),
+        ("Phạm Thu Hà", "0934 567 890"),
+    ] {
+        let body = json!({"name": name, "phone": phone});
+        assert_eq!(
+            app.post("/api/customers", body).await.0,
+            StatusCode::CREATED
+        );
+    }
+
+    for phone in [
+        "0912345678",
+        "%2B84912345678",
+        "%2B84%20912%20345%20678",
+        "0912.345.678",
+    ] {
+        let (status, body) = app.get(&format!("/api/customers?phone={phone}")).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["meta"]["total"], 1, "{phone}");
+        assert_eq!(body["data"][0]["name"], "Trần Thị Bích", "{phone}");
+    }
+    // Part of a number is nobody's number, though a search finds all three.
+    for phone in ["345", "091234567", "0999999999"] {
+        let (status, body) = app.get(&format!("/api/customers?phone={phone}")).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["data"], json!([]), "{phone}");
+        assert_eq!(body["meta"]["total"], 0, "{phone}");
+    }
+    let (_, body) = app.get("/api/customers?search=345").await;
+    assert_eq!(body["meta"]["total"], 3);
+}

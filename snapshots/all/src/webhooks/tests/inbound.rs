@@ -311,7 +311,11 @@ async fn a_customer_is_matched_by_phone_and_keeps_what_pancake_leaves_out() {
     let (_, answer) = deliver(&db, &other).await;
     assert_eq!(answer["data"]["applied"], 1, "{answer}");
     let page = Pagination::new(None, None).unwrap();
-    let (found, _) = customers::service::list(&db.pool, Some("0987654321"), page)
+    let phone = customers::service::CustomerFilter {
+        phone: Some("0987654321".into()),
+        ..Default::default()
+    };
+    let (found, _) = customers::service::list(&db.pool, &phone, page)
         .await
         .unwrap();
     assert_eq!(found.len(), 1);
