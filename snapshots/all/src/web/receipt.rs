@@ -1,10 +1,11 @@
 //! The printable receipt of an order, sized for 80 mm thermal paper.
 
-use std::borrow::Borrow;
+use std::{borrow::Borrow, collections::BTreeMap};
 
 use axum::{extract::State, routing::get, Router};
 
-use super::{format, layout::Chrome, ok, PageResult};
+use super::{form, format, layout::Chrome, ok, PageResult};
+use crate::payments::model::Provider;
 use crate::{
     extract::Path,
     orders::{model::Order, service},
@@ -22,6 +23,15 @@ struct ReceiptPage {
     order: Order,
     /// Cash handed over across all payments.
     tendered: i64,
+    /// The order's tax by rate, in rate order; shown rate by rate when the
+    /// lines carry more than one.
+    taxes: Vec<TaxAtRate>,
+}
+
+struct TaxAtRate {
+    /// In basis points, as products carry it.
+    rate: i64,
+    tax: i64,
 }
 
 impl ReceiptPage {
@@ -32,6 +42,19 @@ impl ReceiptPage {
     fn time(&self, utc: &str) -> String {
         format::local_time(utc)
     }
+
+    fn percent(&self, basis_points: impl Borrow<i64>) -> String {
+        form::percent(*basis_points.borrow())
+    }
+
+    /// What a payment is called: cash in the page's language, a gateway
+    /// by its own name.
+    fn method_label(&self, method: &str) -> String {
+        if method == "cash" {
+            return self.c.t.paid_cash.to_owned();
+        }
+        Provider::parse(method).map_or_else(|| method.to_owned(), |p| p.name().to_owned())
+    }
 }
 
 async fn show(c: Chrome, State(state): State<AppState>, Path(id): Path<i64>) -> PageResult {
@@ -39,5 +62,19 @@ async fn show(c: Chrome, State(state): State<AppState>, Path(id): Path<i64>) -> 
         .await
         .map_err(|err| c.error(err))?;
     let tendered = order.payments.iter().map(|payment| payment.tendered).sum();
-    ok(&ReceiptPage { c, order, tendered })
+    let mut taxes = BTreeMap::new();
+    for line in &order.items {
+        *taxes.entry(line.tax_rate).or_insert(0) += line.tax;
+    }
+    let taxes = taxes
+        .into_iter()
+        .filter(|&(_, tax)| tax > 0)
+        .map(|(rate, tax)| TaxAtRate { rate, tax })
+        .collect();
+    ok(&ReceiptPage {
+        c,
+        order,
+        tendered,
+        taxes,
+    })
 }

@@ -126,6 +126,11 @@ async fn a_bank_transfer_pays_the_order_end_to_end() {
     let (_, detail) = app.get(&format!("/api/orders/{order}")).await;
     assert_eq!(detail["data"]["payments"][0]["method"], "vietqr");
     assert_eq!(detail["data"]["payments"][0]["amount"], 75_000);
+    // The receipt names the transfer, not cash.
+    let (status, _, receipt) = app.get_text(&format!("/orders/{order}/receipt")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(receipt.contains("<dt>VietQR</dt>"), "{receipt}");
+    assert!(!receipt.contains("Tiền mặt"), "{receipt}");
 }
 
 #[tokio::test]

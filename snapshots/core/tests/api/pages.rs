@@ -185,6 +185,47 @@ async fn receipt_of_a_split_cash_payment_shows_both_payments_and_the_change() {
 }
 
 #[tokio::test]
+async fn receipt_shows_line_discounts_and_the_tax_of_each_rate() {
+    let app = spawn_app().await;
+    // 10 % VAT.
+    let coffee = app.stocked_product("CF", 45_000, 10).await;
+    let body = json!({"name": "Bánh quy", "sku": "BQ", "price": 20_000, "taxRate": 800});
+    let (status, body) = app.post("/api/products", body).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let biscuits = body["data"]["id"].as_i64().unwrap();
+    let receive = json!({"productId": biscuits, "quantity": 5, "reason": "test"});
+    assert_eq!(
+        app.post("/api/inventory/receipts", receive).await.0,
+        StatusCode::CREATED
+    );
+    let items = json!({"items": [
+        {"productId": coffee, "quantity": 2, "discount": 10_000},
+        {"productId": biscuits, "quantity": 1},
+    ]});
+    let (status, body) = app.post("/api/orders", items).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let id = body["data"]["id"].as_i64().unwrap();
+
+    let body = page(&app, &format!("/orders/{id}/receipt")).await;
+    // Each line at its price, then what was taken off it.
+    assert!(
+        body.contains("2 × 45.000 ₫</td><td class=\"num\">90.000 ₫"),
+        "{body}"
+    );
+    assert!(body.contains("-10.000 ₫"), "{body}");
+    // 80 000 ₫ with 10 % in it is 7 273 ₫ of tax; 20 000 ₫ with 8 %, 1 481 ₫.
+    assert!(
+        body.contains("Đã gồm thuế GTGT 10%</dt><dd>7.273 ₫"),
+        "{body}"
+    );
+    assert!(
+        body.contains("Đã gồm thuế GTGT 8%</dt><dd>1.481 ₫"),
+        "{body}"
+    );
+    assert!(body.contains("100.000 ₫"), "{body}");
+}
+
+#[tokio::test]
 async fn an_unknown_order_is_a_404_page() {
     let app = spawn_app().await;
     for uri in ["/orders/424242", "/orders/424242/receipt"] {

@@ -32,6 +32,16 @@ impl Provider {
             .into_iter()
             .find(|provider| provider.as_str() == name)
     }
+
+    /// The name people know it by, as on a receipt.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::VietQr => "VietQR",
+            Self::VnPay => "VNPAY",
+            Self::MoMo => "MoMo",
+            Self::Stripe => "Stripe",
+        }
+    }
 }
 
 /// Where an attempt stands.
