@@ -67,15 +67,19 @@ pub fn contains_pattern(term: &str) -> String {
 }
 
 /// The condition on products `p` whose folded name contains `folded_term`,
-/// with the pattern it binds as `{0}`. Both answer from a trigram index: on
+/// with the value it binds as `{0}`. Both answer from a trigram index: on
 /// PostgreSQL pg_trgm's index serves `LIKE` on the column itself; on SQLite
 /// the full-text table `products_search` (see the `product_search` migration)
-/// serves `GLOB`, but not a `LIKE … ESCAPE`, which it would scan.
+/// answers a phrase of the term's trigrams from the index alone, where a
+/// `GLOB` would read every candidate's name and a `LIKE … ESCAPE` would scan.
+/// A term shorter than a trigram has no phrase and is looked for by a scan, as
+/// is one with a NUL character, which would end FTS5's query string early.
 pub fn product_name_contains(conn: &AnyConnection, folded_term: &str) -> (&'static str, String) {
-    if conn.backend_name() == Sqlite::NAME {
+    let phrased = folded_term.chars().count() >= 3 && !folded_term.contains('\0');
+    if conn.backend_name() == Sqlite::NAME && phrased {
         (
-            "p.id IN (SELECT rowid FROM products_search WHERE search_name GLOB {0})",
-            contains_glob(folded_term),
+            "p.id IN (SELECT rowid FROM products_search WHERE products_search MATCH {0})",
+            phrase(folded_term),
         )
     } else {
         (
@@ -85,21 +89,10 @@ pub fn product_name_contains(conn: &AnyConnection, folded_term: &str) -> (&'stat
     }
 }
 
-/// A `GLOB` pattern matching any text that contains `term`, with the term's
-/// own `*`, `?` and `[` taken literally.
-pub fn contains_glob(term: &str) -> String {
-    let mut pattern = String::with_capacity(term.len() + 2);
-    pattern.push('*');
-    for c in term.chars() {
-        match c {
-            '*' => pattern.push_str("[*]"),
-            '?' => pattern.push_str("[?]"),
-            '[' => pattern.push_str("[[]"),
-            _ => pattern.push(c),
-        }
-    }
-    pattern.push('*');
-    pattern
+/// `term` as an FTS5 string, whose characters are all taken literally: in
+/// double quotes, with its own double quotes doubled.
+pub fn phrase(term: &str) -> String {
+    format!("\"{}\"", term.replace('"', "\"\""))
 }
 
 #[cfg(test)]
@@ -127,8 +120,8 @@ mod tests {
     }
 
     #[test]
-    fn escapes_glob_wildcards() {
-        assert_eq!(contains_glob("ca phe"), "*ca phe*");
-        assert_eq!(contains_glob("a*b?[c]"), "*a[*]b[?][[]c]*");
+    fn phrases_take_every_character_literally() {
+        assert_eq!(phrase("ca phe"), "\"ca phe\"");
+        assert_eq!(phrase("a\"b*"), "\"a\"\"b*\"");
     }
 }

@@ -283,6 +283,7 @@ async fn name_search_takes_wildcards_literally_and_follows_renames() {
         .unwrap();
     app.create_product("Nước 1000 ml", "N-1000", 10000).await;
     app.create_product("Bánh [đặc biệt]", "B-DB", 20000).await;
+    app.create_product("Mứt \"dẻo\"", "M-DEO", 15000).await;
     let gone = app.create_product("Kẹo * sao", "K-SAO", 5000).await["id"]
         .as_i64()
         .unwrap();
@@ -307,6 +308,8 @@ async fn name_search_takes_wildcards_literally_and_follows_renames() {
     assert_eq!(search("%5Bdac").await, ["Bánh [đặc biệt]"]);
     assert_eq!(search("*").await, ["Kẹo * sao"]);
     assert_eq!(search("?").await, Vec::<String>::new());
+    assert_eq!(search("%22deo%22").await, ["Mứt \"dẻo\""]);
+    assert_eq!(search("deo%22%20x").await, Vec::<String>::new());
     // Shorter than the index's three characters: still found, by a scan.
     assert_eq!(search("nu").await, ["Nước 1000 ml", "Nước cam 100%"]);
 
