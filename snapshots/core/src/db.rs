@@ -10,8 +10,8 @@ use std::{
 
 use anyhow::{bail, Context};
 use sqlx::{
-    any::AnyPoolOptions, migrate::Migrator, Any, AnyConnection, AnyPool, Database, Executor,
-    Postgres, Sqlite, Transaction,
+    any::AnyPoolOptions, migrate::Migrator, Any, AnyConnection, AnyPool, Connection, Database,
+    Executor, Postgres, Sqlite, Transaction,
 };
 
 /// Each backend has its own migration folder because their SQL dialects differ.
@@ -32,6 +32,10 @@ const SQLITE_PRAGMAS: [&str; 4] = [
     "PRAGMA busy_timeout = 5000",
 ];
 
+/// How long a pooled connection may sit idle and still be handed out
+/// without a ping.
+const TRUSTED_IDLE: Duration = Duration::from_secs(5);
+
 /// How long a writer waits for its turn: SQLite's busy timeout above.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -46,6 +50,18 @@ pub async fn connect(url: &str) -> anyhow::Result<AnyPool> {
         // Fail a request after a few seconds instead of sqlx's default 30 when
         // the database is down, so `/ready` reports it while a probe still waits.
         .acquire_timeout(Duration::from_secs(5))
+        // sqlx pings every connection it hands out, a round trip more for each
+        // use; a checkout uses three. A connection that was working moments
+        // ago is trusted; one that sat idle, as at a quiet till, is checked.
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= TRUSTED_IDLE {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
         .after_connect(|conn, _meta| {
             Box::pin(async move {
                 if conn.backend_name() == Sqlite::NAME {
@@ -175,6 +191,25 @@ pub fn skip_locked(conn: &AnyConnection) -> &'static str {
     }
 }
 
+/// `count` numbered placeholders from `$first` on, separated by commas, for an
+/// `IN (…)` list built at run time. sqlx's `QueryBuilder` writes `?` through
+/// the `Any` driver, which PostgreSQL does not take.
+pub fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The `VALUES` rows of a multi-row insert: `rows` groups of `columns`
+/// placeholders, numbered from `$1` row by row.
+pub fn values_rows(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|row| format!("({})", placeholders(row * columns + 1, columns)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn is_sqlite(pool: &AnyPool) -> bool {
     pool.connect_options().database_url.scheme() == "sqlite"
 }
@@ -198,4 +233,21 @@ fn create_sqlite_dir(url: &str) -> anyhow::Result<()> {
             .with_context(|| format!("could not create the database folder {}", dir.display()))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_from_the_first() {
+        assert_eq!(placeholders(3, 3), "$3, $4, $5");
+        assert_eq!(placeholders(1, 0), "");
+    }
+
+    #[test]
+    fn values_rows_number_placeholders_row_by_row() {
+        assert_eq!(values_rows(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(values_rows(1, 1), "($1)");
+    }
 }

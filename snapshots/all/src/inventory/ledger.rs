@@ -3,8 +3,8 @@
 use sqlx::AnyConnection;
 use sqlx::Row;
 
-use crate::clock;
 use crate::notifications::{emit, events, Notice};
+use crate::{clock, db};
 
 /// Why stock changed. Stored as the upper-case name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +58,27 @@ pub enum Posted {
     Short { available: i64 },
 }
 
+/// The result of [`post_all`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PostedAll {
+    /// Every movement was written; their ids, in the order given.
+    Done(Vec<i64>),
+    /// Some movements would leave less than zero: their positions in the
+    /// batch and the stock each could have taken. Nothing was added to the
+    /// ledger, but the other movements' stock levels were changed, so the
+    /// caller rolls its transaction back.
+    Short(Vec<(usize, i64)>),
+}
+
+/// Whether a stock level took a movement.
+enum Level {
+    /// It did; whether the low-stock check has to look.
+    Changed { may_cross_threshold: bool },
+    /// It did not: taking the stock would leave less than zero; there are
+    /// `available` units.
+    Short { available: i64 },
+}
+
 /// Applies `movement` to the stock level and appends it to the ledger, in the
 /// caller's transaction.
 ///
@@ -69,38 +90,62 @@ pub async fn post(
     movement: &NewMovement,
     allow_negative: bool,
 ) -> Result<Posted, sqlx::Error> {
+    let posted = post_all(conn, std::slice::from_ref(movement), allow_negative).await?;
+    Ok(match posted {
+        PostedAll::Done(ids) => Posted::Done(ids[0]),
+        PostedAll::Short(short) => Posted::Short {
+            available: short[0].1,
+        },
+    })
+}
+
+/// Posts several movements as [`post`] does, in the order given, with one
+/// insert into the ledger for them all: a sale of many lines pays one round
+/// trip per line, for its conditional update, rather than two.
+///
+/// Each stock level (variant and warehouse) may appear once in a batch.
+pub async fn post_all(
+    conn: &mut AnyConnection,
+    movements: &[NewMovement],
+    allow_negative: bool,
+) -> Result<PostedAll, sqlx::Error> {
+    if movements.is_empty() {
+        return Ok(PostedAll::Done(Vec::new()));
+    }
     let now = clock::now_utc();
-    // Whether the low-stock check has to look: the conditional update below
-    // answers that itself, so a sale that stays above the threshold costs no
-    // further query.
-    let mut may_cross_threshold = movement.quantity < 0;
-    if movement.quantity < 0 && !allow_negative {
-        // Besides taking the stock, returns the variant's stock over all
-        // warehouses after the change, and its low-stock threshold.
-        let taken = sqlx::query(
-            "UPDATE stock_levels SET on_hand = on_hand - $1, updated_at = $2 \
-             WHERE variant_id = $3 AND warehouse_id = $4 AND on_hand >= $1 \
-             RETURNING CAST(on_hand + COALESCE((SELECT SUM(o.on_hand) FROM stock_levels o \
-                                                WHERE o.variant_id = $3 \
-                                                  AND o.warehouse_id <> $4), 0) AS BIGINT) \
-                       AS on_hand, \
-                       (SELECT low_stock_threshold FROM product_variants WHERE id = $3) \
-                       AS threshold",
-        )
-        .bind(-movement.quantity)
-        .bind(&now)
-        .bind(movement.variant_id)
-        .bind(movement.warehouse_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-        let Some(taken) = taken else {
-            let available = on_hand(conn, movement.variant_id, movement.warehouse_id).await?;
-            return Ok(Posted::Short { available });
-        };
-        let stock_after: i64 = taken.try_get("on_hand")?;
-        let threshold: i64 = taken.try_get("threshold")?;
-        may_cross_threshold = crosses(stock_after, movement.quantity, threshold);
-    } else {
+    let mut short = Vec::new();
+    let mut crossing = Vec::new();
+    for (index, movement) in movements.iter().enumerate() {
+        match change_level(conn, movement, allow_negative, &now).await? {
+            Level::Short { available } => short.push((index, available)),
+            Level::Changed {
+                may_cross_threshold,
+            } => {
+                if may_cross_threshold {
+                    crossing.push(movement);
+                }
+            }
+        }
+    }
+    if !short.is_empty() {
+        return Ok(PostedAll::Short(short));
+    }
+    let ids = append(conn, movements, &now).await?;
+    for movement in crossing {
+        warn_if_low(conn, movement.variant_id, movement.quantity).await?;
+    }
+    crate::webhooks::outbound::stock_changed(conn, &ids, movements).await?;
+    Ok(PostedAll::Done(ids))
+}
+
+/// Changes one stock level by `movement`'s quantity.
+async fn change_level(
+    conn: &mut AnyConnection,
+    movement: &NewMovement,
+    allow_negative: bool,
+    now: &str,
+) -> Result<Level, sqlx::Error> {
+    if movement.quantity >= 0 || allow_negative {
         sqlx::query(
             "INSERT INTO stock_levels (variant_id, warehouse_id, on_hand, updated_at) \
              VALUES ($1, $2, $3, $4) \
@@ -111,30 +156,86 @@ pub async fn post(
         .bind(movement.variant_id)
         .bind(movement.warehouse_id)
         .bind(movement.quantity)
-        .bind(&now)
+        .bind(now)
         .execute(&mut *conn)
         .await?;
+        return Ok(Level::Changed {
+            may_cross_threshold: movement.quantity < 0,
+        });
     }
-    let id = sqlx::query_scalar(
-        "INSERT INTO stock_movements (variant_id, warehouse_id, quantity, kind, reason, \
-                                      order_id, actor, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    // Besides taking the stock, returns the variant's stock over all
+    // warehouses after the change, and its low-stock threshold, so a sale
+    // that stays above the threshold costs no further query.
+    let taken = sqlx::query(
+        "UPDATE stock_levels SET on_hand = on_hand - $1, updated_at = $2 \
+         WHERE variant_id = $3 AND warehouse_id = $4 AND on_hand >= $1 \
+         RETURNING CAST(on_hand + COALESCE((SELECT SUM(o.on_hand) FROM stock_levels o \
+                                            WHERE o.variant_id = $3 \
+                                              AND o.warehouse_id <> $4), 0) AS BIGINT) \
+                   AS on_hand, \
+                   (SELECT low_stock_threshold FROM product_variants WHERE id = $3) \
+                   AS threshold",
     )
+    .bind(-movement.quantity)
+    .bind(now)
     .bind(movement.variant_id)
     .bind(movement.warehouse_id)
-    .bind(movement.quantity)
-    .bind(movement.kind.as_str())
-    .bind(&movement.reason)
-    .bind(movement.order_id)
-    .bind(&movement.actor)
-    .bind(&now)
-    .fetch_one(&mut *conn)
+    .fetch_optional(&mut *conn)
     .await?;
-    if may_cross_threshold {
-        warn_if_low(conn, movement.variant_id, movement.quantity).await?;
+    let Some(taken) = taken else {
+        let available = on_hand(conn, movement.variant_id, movement.warehouse_id).await?;
+        return Ok(Level::Short { available });
+    };
+    let stock_after: i64 = taken.try_get("on_hand")?;
+    let threshold: i64 = taken.try_get("threshold")?;
+    Ok(Level::Changed {
+        may_cross_threshold: crosses(stock_after, movement.quantity, threshold),
+    })
+}
+
+/// Appends `movements` to the ledger with one insert and returns their ids in
+/// the order given.
+async fn append(
+    conn: &mut AnyConnection,
+    movements: &[NewMovement],
+    now: &str,
+) -> Result<Vec<i64>, sqlx::Error> {
+    const COLUMNS: usize = 8;
+    let sql = format!(
+        "INSERT INTO stock_movements (variant_id, warehouse_id, quantity, kind, reason, \
+                                      order_id, actor, created_at) \
+         VALUES {} RETURNING id, variant_id, warehouse_id",
+        db::values_rows(movements.len(), COLUMNS)
+    );
+    let mut query = sqlx::query_as::<_, (i64, i64, i64)>(&sql);
+    for movement in movements {
+        query = query
+            .bind(movement.variant_id)
+            .bind(movement.warehouse_id)
+            .bind(movement.quantity)
+            .bind(movement.kind.as_str())
+            .bind(&movement.reason)
+            .bind(movement.order_id)
+            .bind(&movement.actor)
+            .bind(now);
     }
-    crate::webhooks::outbound::stock_changed(conn, id, movement).await?;
-    Ok(Posted::Done(id))
+    let mut rows = query.fetch_all(&mut *conn).await?;
+    // Neither database promises RETURNING's order, but both number the rows
+    // of one insert in the order of its VALUES; the check below holds them to it.
+    rows.sort_unstable_by_key(|&(id, _, _)| id);
+    let in_order = rows.len() == movements.len()
+        && rows
+            .iter()
+            .zip(movements)
+            .all(|(&(_, variant, warehouse), movement)| {
+                variant == movement.variant_id && warehouse == movement.warehouse_id
+            });
+    if !in_order {
+        return Err(sqlx::Error::Protocol(
+            "stock movements were not numbered in the order they were inserted".into(),
+        ));
+    }
+    Ok(rows.into_iter().map(|(id, _, _)| id).collect())
 }
 
 /// Tells the people who restock when taking `quantity` (negative) brought a

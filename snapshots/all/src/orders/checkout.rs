@@ -23,7 +23,7 @@ use crate::{
     clock,
     config::SalesRules,
     customers, db,
-    inventory::ledger::{self, MovementKind, NewMovement, Posted},
+    inventory::ledger::{self, MovementKind, NewMovement, PostedAll},
     validate::{Problem, Problems},
     AppError,
 };
@@ -110,17 +110,20 @@ pub async fn place(
     };
     let number = order_number(order_id);
     repo::set_number(&mut tx, order_id, &number).await?;
-    for ((item, wanted), line) in items.iter().zip(&wanted).zip(&priced.lines) {
-        let line = NewLine {
+    let lines: Vec<NewLine> = items
+        .iter()
+        .zip(&wanted)
+        .zip(&priced.lines)
+        .map(|((item, wanted), line)| NewLine {
             item,
             quantity: wanted.quantity,
             line_discount: line.line_discount,
             order_discount: line.order_discount,
             tax: line.tax,
             total: line.total,
-        };
-        repo::insert_line(&mut tx, order_id, &line).await?;
-    }
+        })
+        .collect();
+    repo::insert_lines(&mut tx, order_id, &lines).await?;
 
     let sale = Sale {
         order_id,
@@ -239,16 +242,22 @@ fn validate(
     Ok((wanted, order_discount, tendered))
 }
 
-/// Looks up what each item sells, reporting every unknown or inactive one.
+/// Looks up what each item sells, with one query for them all, reporting
+/// every unknown or inactive one.
 async fn resolve(
     conn: &mut AnyConnection,
     request: &OrderRequest,
     wanted: &[Wanted],
 ) -> Result<Vec<Sellable>, AppError> {
+    let asked: Vec<(i64, Option<i64>)> = wanted
+        .iter()
+        .map(|item| (item.product_id, item.variant_id))
+        .collect();
+    let found = repo::sellable(conn, &asked).await?;
     let mut problems = Problems::default();
     let mut items = Vec::with_capacity(wanted.len());
-    for (index, item) in wanted.iter().enumerate() {
-        match repo::sellable(conn, item.product_id, item.variant_id).await? {
+    for (index, (item, found)) in wanted.iter().zip(found).enumerate() {
+        match found {
             Some(found) if found.active == 1 => items.push(found),
             Some(_) => problems.add(format!("items[{index}].productId"), Problem::NotForSale),
             None if item.variant_id.is_some() => {
@@ -288,30 +297,37 @@ async fn take_stock(
     for (item, wanted) in items.iter().zip(wanted) {
         per_variant.entry(item.variant_id).or_insert((item, 0)).1 += wanted.quantity;
     }
-    let mut shortages = Vec::new();
-    for (variant_id, (item, quantity)) in per_variant {
-        let movement = NewMovement {
-            variant_id,
+    let per_variant: Vec<(&Sellable, i64)> = per_variant.into_values().collect();
+    let movements: Vec<NewMovement> = per_variant
+        .iter()
+        .map(|&(item, quantity)| NewMovement {
+            variant_id: item.variant_id,
             warehouse_id: sale.warehouse_id,
             quantity: -quantity,
             kind: MovementKind::Sale,
             reason: format!("Order {}", sale.number),
             order_id: Some(sale.order_id),
             actor: sale.by.name().map(str::to_owned),
-        };
-        if let Posted::Short { available } =
-            ledger::post(conn, &movement, rules.allow_negative_stock).await?
-        {
-            shortages.push(StockShortage {
+        })
+        .collect();
+    let PostedAll::Short(short) =
+        ledger::post_all(conn, &movements, rules.allow_negative_stock).await?
+    else {
+        return Ok(Vec::new());
+    };
+    Ok(short
+        .into_iter()
+        .map(|(index, available)| {
+            let (item, quantity) = per_variant[index];
+            StockShortage {
                 product_id: item.product_id,
-                variant_id,
+                variant_id: item.variant_id,
                 sku: item.sku.clone(),
                 requested: quantity,
                 available,
-            });
-        }
-    }
-    Ok(shortages)
+            }
+        })
+        .collect())
 }
 
 fn pricing_error(err: PricingError) -> AppError {

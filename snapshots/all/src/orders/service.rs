@@ -93,8 +93,9 @@ pub async fn cancel(db: &AnyPool, id: i64, by: &Attribution) -> Result<Order, Ap
     for line in repo::lines(&mut tx, id).await? {
         *per_variant.entry(line.variant_id).or_default() += line.quantity;
     }
-    for (variant_id, quantity) in per_variant {
-        let movement = NewMovement {
+    let movements: Vec<NewMovement> = per_variant
+        .into_iter()
+        .map(|(variant_id, quantity)| NewMovement {
             variant_id,
             warehouse_id: order.warehouse_id,
             quantity,
@@ -102,11 +103,11 @@ pub async fn cancel(db: &AnyPool, id: i64, by: &Attribution) -> Result<Order, Ap
             reason: format!("Order {} cancelled", order.number),
             order_id: Some(id),
             actor: by.name().map(str::to_owned),
-        };
-        // Putting stock back cannot take it below zero, so the
-        // negative-stock rule has nothing to say here.
-        ledger::post(&mut tx, &movement, false).await?;
-    }
+        })
+        .collect();
+    // Putting stock back cannot take it below zero, so the negative-stock
+    // rule has nothing to say here.
+    ledger::post_all(&mut tx, &movements, false).await?;
     repo::cancel(&mut tx, id, &now).await?;
     let order = load(&mut tx, id).await?;
     tx.commit().await?;

@@ -91,6 +91,93 @@ async fn short_stock_refuses_the_whole_order_and_writes_nothing() {
 }
 
 #[tokio::test]
+async fn a_cart_is_checked_as_a_whole() {
+    let app = spawn_app().await;
+    let plenty = app.stocked_product("PLENTY", 1_000, 10).await;
+    let scarce = app.stocked_product("SCARCE", 1_000, 1).await;
+    let gone = app.stocked_product("GONE", 1_000, 0).await;
+    let movements_before = app.count("SELECT COUNT(*) FROM stock_movements").await;
+
+    // Every short line is named, not just the first.
+    let (status, body) = app
+        .post(
+            "/api/orders",
+            json!({"items": [
+                {"productId": gone, "quantity": 1},
+                {"productId": plenty, "quantity": 3},
+                {"productId": scarce, "quantity": 2},
+            ]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let mut short: Vec<_> = body["error"]["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|line| {
+            (
+                line["sku"].as_str().unwrap().to_owned(),
+                line["available"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    short.sort();
+    assert_eq!(short, [("GONE".to_owned(), 0), ("SCARCE".to_owned(), 1)]);
+    assert_eq!(app.stock_of(plenty).await, 10);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM stock_movements").await,
+        movements_before
+    );
+
+    // A variant of another product in the cart is not this product's.
+    let (_, variants) = app.get(&format!("/api/products/{scarce}/variants")).await;
+    let scarce_variant = &variants["data"][0]["id"];
+    let (status, body) = app
+        .post(
+            "/api/orders",
+            json!({"items": [
+                {"productId": scarce, "quantity": 1},
+                {"productId": plenty, "variantId": scarce_variant, "quantity": 1},
+            ]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["details"][0]["field"], "items[1].variantId");
+
+    // One product on two lines: two lines, one movement for both.
+    let created = order(
+        &app,
+        json!({"items": [
+            {"productId": plenty, "quantity": 1},
+            {"productId": scarce, "quantity": 1},
+            {"productId": plenty, "quantity": 2, "discount": 500},
+        ]}),
+    )
+    .await;
+    let lines: Vec<_> = created["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|line| {
+            (
+                line["sku"].as_str().unwrap(),
+                line["quantity"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(lines, [("PLENTY", 1), ("SCARCE", 1), ("PLENTY", 2)]);
+    assert_eq!(created["total"], 3_500);
+    assert_eq!(app.stock_of(plenty).await, 7);
+    assert_eq!(app.stock_of(scarce).await, 0);
+    let (_, movements) = app
+        .get(&format!("/api/inventory/movements?productId={plenty}"))
+        .await;
+    assert_eq!(movements["data"][0]["quantity"], -3);
+    assert_eq!(movements["data"][0]["orderId"], created["id"]);
+    app.assert_stock_matches_ledger().await;
+}
+
+#[tokio::test]
 async fn negative_stock_is_allowed_only_when_configured() {
     let rules = SalesRules {
         allow_negative_stock: true,

@@ -2,7 +2,7 @@
 
 use sqlx::AnyConnection;
 
-use crate::clock;
+use crate::{clock, db};
 
 /// Why stock changed. Stored as the upper-case name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +50,27 @@ pub enum Posted {
     Short { available: i64 },
 }
 
+/// The result of [`post_all`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PostedAll {
+    /// Every movement was written; their ids, in the order given.
+    Done(Vec<i64>),
+    /// Some movements would leave less than zero: their positions in the
+    /// batch and the stock each could have taken. Nothing was added to the
+    /// ledger, but the other movements' stock levels were changed, so the
+    /// caller rolls its transaction back.
+    Short(Vec<(usize, i64)>),
+}
+
+/// Whether a stock level took a movement.
+enum Level {
+    /// It did.
+    Changed,
+    /// It did not: taking the stock would leave less than zero; there are
+    /// `available` units.
+    Short { available: i64 },
+}
+
 /// Applies `movement` to the stock level and appends it to the ledger, in the
 /// caller's transaction.
 ///
@@ -61,23 +82,51 @@ pub async fn post(
     movement: &NewMovement,
     allow_negative: bool,
 ) -> Result<Posted, sqlx::Error> {
+    let posted = post_all(conn, std::slice::from_ref(movement), allow_negative).await?;
+    Ok(match posted {
+        PostedAll::Done(ids) => Posted::Done(ids[0]),
+        PostedAll::Short(short) => Posted::Short {
+            available: short[0].1,
+        },
+    })
+}
+
+/// Posts several movements as [`post`] does, in the order given, with one
+/// insert into the ledger for them all: a sale of many lines pays one round
+/// trip per line, for its conditional update, rather than two.
+///
+/// Each stock level (variant and warehouse) may appear once in a batch.
+pub async fn post_all(
+    conn: &mut AnyConnection,
+    movements: &[NewMovement],
+    allow_negative: bool,
+) -> Result<PostedAll, sqlx::Error> {
+    if movements.is_empty() {
+        return Ok(PostedAll::Done(Vec::new()));
+    }
     let now = clock::now_utc();
-    if movement.quantity < 0 && !allow_negative {
-        let taken = sqlx::query(
-            "UPDATE stock_levels SET on_hand = on_hand - $1, updated_at = $2 \
-             WHERE variant_id = $3 AND warehouse_id = $4 AND on_hand >= $1",
-        )
-        .bind(-movement.quantity)
-        .bind(&now)
-        .bind(movement.variant_id)
-        .bind(movement.warehouse_id)
-        .execute(&mut *conn)
-        .await?;
-        if taken.rows_affected() == 0 {
-            let available = on_hand(conn, movement.variant_id, movement.warehouse_id).await?;
-            return Ok(Posted::Short { available });
+    let mut short = Vec::new();
+    for (index, movement) in movements.iter().enumerate() {
+        match change_level(conn, movement, allow_negative, &now).await? {
+            Level::Short { available } => short.push((index, available)),
+            Level::Changed => {}
         }
-    } else {
+    }
+    if !short.is_empty() {
+        return Ok(PostedAll::Short(short));
+    }
+    let ids = append(conn, movements, &now).await?;
+    Ok(PostedAll::Done(ids))
+}
+
+/// Changes one stock level by `movement`'s quantity.
+async fn change_level(
+    conn: &mut AnyConnection,
+    movement: &NewMovement,
+    allow_negative: bool,
+    now: &str,
+) -> Result<Level, sqlx::Error> {
+    if movement.quantity >= 0 || allow_negative {
         sqlx::query(
             "INSERT INTO stock_levels (variant_id, warehouse_id, on_hand, updated_at) \
              VALUES ($1, $2, $3, $4) \
@@ -88,26 +137,71 @@ pub async fn post(
         .bind(movement.variant_id)
         .bind(movement.warehouse_id)
         .bind(movement.quantity)
-        .bind(&now)
+        .bind(now)
         .execute(&mut *conn)
         .await?;
+        return Ok(Level::Changed);
     }
-    let id = sqlx::query_scalar(
-        "INSERT INTO stock_movements (variant_id, warehouse_id, quantity, kind, reason, \
-                                      order_id, actor, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    let taken = sqlx::query(
+        "UPDATE stock_levels SET on_hand = on_hand - $1, updated_at = $2 \
+         WHERE variant_id = $3 AND warehouse_id = $4 AND on_hand >= $1",
     )
+    .bind(-movement.quantity)
+    .bind(now)
     .bind(movement.variant_id)
     .bind(movement.warehouse_id)
-    .bind(movement.quantity)
-    .bind(movement.kind.as_str())
-    .bind(&movement.reason)
-    .bind(movement.order_id)
-    .bind(&movement.actor)
-    .bind(&now)
-    .fetch_one(&mut *conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(Posted::Done(id))
+    if taken.rows_affected() == 0 {
+        let available = on_hand(conn, movement.variant_id, movement.warehouse_id).await?;
+        return Ok(Level::Short { available });
+    }
+    Ok(Level::Changed)
+}
+
+/// Appends `movements` to the ledger with one insert and returns their ids in
+/// the order given.
+async fn append(
+    conn: &mut AnyConnection,
+    movements: &[NewMovement],
+    now: &str,
+) -> Result<Vec<i64>, sqlx::Error> {
+    const COLUMNS: usize = 8;
+    let sql = format!(
+        "INSERT INTO stock_movements (variant_id, warehouse_id, quantity, kind, reason, \
+                                      order_id, actor, created_at) \
+         VALUES {} RETURNING id, variant_id, warehouse_id",
+        db::values_rows(movements.len(), COLUMNS)
+    );
+    let mut query = sqlx::query_as::<_, (i64, i64, i64)>(&sql);
+    for movement in movements {
+        query = query
+            .bind(movement.variant_id)
+            .bind(movement.warehouse_id)
+            .bind(movement.quantity)
+            .bind(movement.kind.as_str())
+            .bind(&movement.reason)
+            .bind(movement.order_id)
+            .bind(&movement.actor)
+            .bind(now);
+    }
+    let mut rows = query.fetch_all(&mut *conn).await?;
+    // Neither database promises RETURNING's order, but both number the rows
+    // of one insert in the order of its VALUES; the check below holds them to it.
+    rows.sort_unstable_by_key(|&(id, _, _)| id);
+    let in_order = rows.len() == movements.len()
+        && rows
+            .iter()
+            .zip(movements)
+            .all(|(&(_, variant, warehouse), movement)| {
+                variant == movement.variant_id && warehouse == movement.warehouse_id
+            });
+    if !in_order {
+        return Err(sqlx::Error::Protocol(
+            "stock movements were not numbered in the order they were inserted".into(),
+        ));
+    }
+    Ok(rows.into_iter().map(|(id, _, _)| id).collect())
 }
 
 /// On hand for one variant in one warehouse; zero when it was never stocked.

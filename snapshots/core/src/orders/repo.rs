@@ -1,9 +1,11 @@
 //! SQL for orders, their lines and payments.
 
+use std::collections::BTreeSet;
+
 use sqlx::AnyConnection;
 
 use super::model::{OrderHeader, OrderLine, OrderStatus, Payment};
-use crate::{filter::Filter, pagination::Pagination};
+use crate::{db, filter::Filter, pagination::Pagination};
 
 const HEADER_COLUMNS: &str = "\
     id, number, status, customer_id, warehouse_id, tax_inclusive, subtotal, discount, \
@@ -24,25 +26,51 @@ pub struct Sellable {
     pub tax_rate: i64,
     /// 1 when both the product and the variant are for sale.
     pub active: i64,
+    /// 1 for the variant sold when an item names none.
+    pub is_default: i64,
 }
 
-/// The variant an item means: the named one if it belongs to the product,
-/// else the product's default.
+/// What each item of `asked` (a product, and the variant named, if any)
+/// sells, in the same order: the named variant if it belongs to the product,
+/// else the product's default; `None` when there is no such variant. One
+/// query for the whole cart.
 pub async fn sellable(
     conn: &mut AnyConnection,
-    product_id: i64,
-    variant_id: Option<i64>,
-) -> Result<Option<Sellable>, sqlx::Error> {
-    sqlx::query_as(
+    asked: &[(i64, Option<i64>)],
+) -> Result<Vec<Option<Sellable>>, sqlx::Error> {
+    let products: BTreeSet<i64> = asked.iter().map(|&(product, _)| product).collect();
+    let variants: BTreeSet<i64> = asked.iter().filter_map(|&(_, variant)| variant).collect();
+    let named = if variants.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " OR v.id IN ({})",
+            db::placeholders(products.len() + 1, variants.len())
+        )
+    };
+    let sql = format!(
         "SELECT p.id AS product_id, v.id AS variant_id, p.name, v.name AS variant_name, v.sku, \
-                v.price, v.cost_price, p.tax_rate, p.active * v.active AS active \
+                v.price, v.cost_price, p.tax_rate, p.active * v.active AS active, v.is_default \
            FROM product_variants v JOIN products p ON p.id = v.product_id \
-          WHERE p.id = $1 AND (($2 IS NULL AND v.is_default = 1) OR v.id = $2)",
-    )
-    .bind(product_id)
-    .bind(variant_id)
-    .fetch_optional(conn)
-    .await
+          WHERE p.id IN ({}) AND (v.is_default = 1{named})",
+        db::placeholders(1, products.len())
+    );
+    let mut query = sqlx::query_as::<_, Sellable>(&sql);
+    for id in products.iter().chain(&variants) {
+        query = query.bind(*id);
+    }
+    let rows = query.fetch_all(conn).await?;
+    Ok(asked
+        .iter()
+        .map(|&(product, variant)| {
+            rows.iter()
+                .find(|found| {
+                    found.product_id == product
+                        && variant.map_or(found.is_default == 1, |id| found.variant_id == id)
+                })
+                .cloned()
+        })
+        .collect())
 }
 
 /// The figures of a new order.
@@ -115,33 +143,42 @@ pub struct NewLine<'a> {
     pub total: i64,
 }
 
-pub async fn insert_line(
+/// Writes an order's lines with one insert.
+pub async fn insert_lines(
     conn: &mut AnyConnection,
     order_id: i64,
-    line: &NewLine<'_>,
+    lines: &[NewLine<'_>],
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    const COLUMNS: usize = 14;
+    if lines.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
         "INSERT INTO order_lines (order_id, product_id, variant_id, name, variant_name, sku, \
                                   unit_price, unit_cost, quantity, tax_rate, line_discount, \
                                   order_discount, tax, total) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-    )
-    .bind(order_id)
-    .bind(line.item.product_id)
-    .bind(line.item.variant_id)
-    .bind(&line.item.name)
-    .bind(&line.item.variant_name)
-    .bind(&line.item.sku)
-    .bind(line.item.price)
-    .bind(line.item.cost_price)
-    .bind(line.quantity)
-    .bind(line.item.tax_rate)
-    .bind(line.line_discount)
-    .bind(line.order_discount)
-    .bind(line.tax)
-    .bind(line.total)
-    .execute(conn)
-    .await?;
+         VALUES {}",
+        db::values_rows(lines.len(), COLUMNS)
+    );
+    let mut query = sqlx::query(&sql);
+    for line in lines {
+        query = query
+            .bind(order_id)
+            .bind(line.item.product_id)
+            .bind(line.item.variant_id)
+            .bind(&line.item.name)
+            .bind(&line.item.variant_name)
+            .bind(&line.item.sku)
+            .bind(line.item.price)
+            .bind(line.item.cost_price)
+            .bind(line.quantity)
+            .bind(line.item.tax_rate)
+            .bind(line.line_discount)
+            .bind(line.order_discount)
+            .bind(line.tax)
+            .bind(line.total);
+    }
+    query.execute(conn).await?;
     Ok(())
 }
 

@@ -131,39 +131,45 @@ pub async fn order_paid(
     emit(conn, events::ORDER_PAID, data).await
 }
 
-/// Tells the endpoints about the stock movement `movement_id` just posted.
+/// Tells the endpoints about stock movements just posted: `ids[i]` is the
+/// id of `movements[i]`.
 ///
-/// Every sale line passes through here, so the endpoints are read first and a
-/// shop without a stock subscriber pays one small query per movement.
+/// Every sale passes through here, so the endpoints are read first, once for
+/// all of a sale's movements, and a shop without a stock subscriber pays one
+/// small query per sale.
 pub async fn stock_changed(
     conn: &mut AnyConnection,
-    movement_id: i64,
-    movement: &NewMovement,
+    ids: &[i64],
+    movements: &[NewMovement],
 ) -> Result<usize, sqlx::Error> {
     let endpoints = subscribers(conn, events::STOCK_CHANGED).await?;
     if endpoints.is_empty() {
         return Ok(0);
     }
-    let row = sqlx::query(
-        "SELECT v.sku, COALESCE((SELECT s.on_hand FROM stock_levels s \
-                                 WHERE s.variant_id = v.id AND s.warehouse_id = $2), 0) \
-                                 AS on_hand \
-         FROM product_variants v WHERE v.id = $1",
-    )
-    .bind(movement.variant_id)
-    .bind(movement.warehouse_id)
-    .fetch_one(&mut *conn)
-    .await?;
-    let sku: String = row.try_get("sku")?;
-    let on_hand: i64 = row.try_get("on_hand")?;
-    let data = json!({
-        "movementId": movement_id,
-        "variantId": movement.variant_id,
-        "sku": sku,
-        "warehouseId": movement.warehouse_id,
-        "change": movement.quantity,
-        "onHand": on_hand,
-        "kind": movement.kind.as_str(),
-    });
-    record(conn, &endpoints, events::STOCK_CHANGED, &data).await
+    let mut recorded = 0;
+    for (&movement_id, movement) in ids.iter().zip(movements) {
+        let row = sqlx::query(
+            "SELECT v.sku, COALESCE((SELECT s.on_hand FROM stock_levels s \
+                                     WHERE s.variant_id = v.id AND s.warehouse_id = $2), 0) \
+                                     AS on_hand \
+             FROM product_variants v WHERE v.id = $1",
+        )
+        .bind(movement.variant_id)
+        .bind(movement.warehouse_id)
+        .fetch_one(&mut *conn)
+        .await?;
+        let sku: String = row.try_get("sku")?;
+        let on_hand: i64 = row.try_get("on_hand")?;
+        let data = json!({
+            "movementId": movement_id,
+            "variantId": movement.variant_id,
+            "sku": sku,
+            "warehouseId": movement.warehouse_id,
+            "change": movement.quantity,
+            "onHand": on_hand,
+            "kind": movement.kind.as_str(),
+        });
+        recorded += record(conn, &endpoints, events::STOCK_CHANGED, &data).await?;
+    }
+    Ok(recorded)
 }

@@ -2,8 +2,9 @@
 //! append-only ledger of movements that explains every change.
 //!
 //! The one invariant: for every variant and warehouse, on hand equals the sum
-//! of its movements. [`ledger::post`] is the only code that changes stock,
-//! and it writes the movement and the level in the caller's transaction.
+//! of its movements. [`ledger::post`] and [`ledger::post_all`] are the only
+//! code that changes stock, and they write the movements and the levels in
+//! the caller's transaction.
 
 pub mod ledger;
 pub mod model;

@@ -186,10 +186,16 @@ async fn stocked(db: &TestDb, sku: &str, price: i64, stock: i64) -> i64 {
 }
 
 async fn sell(db: &TestDb, product_id: i64, quantity: i64) -> Result<i64, AppError> {
-    let request: OrderRequest = serde_json::from_value(json!({
-        "items": [{"productId": product_id, "quantity": quantity}]
-    }))
-    .unwrap();
+    sell_items(db, &[(product_id, quantity)]).await
+}
+
+/// Places one order of `items`, each a product and a quantity.
+async fn sell_items(db: &TestDb, items: &[(i64, i64)]) -> Result<i64, AppError> {
+    let items: Vec<Value> = items
+        .iter()
+        .map(|(product, quantity)| json!({"productId": product, "quantity": quantity}))
+        .collect();
+    let request: OrderRequest = serde_json::from_value(json!({ "items": items })).unwrap();
     let (order, _) = checkout::place(
         &db.pool,
         SalesRules::default(),
@@ -353,6 +359,57 @@ async fn each_stock_movement_is_recorded_and_a_refused_sale_records_nothing() {
         "{refused:?}"
     );
     assert_eq!(db.count("SELECT COUNT(*) FROM webhook_deliveries").await, 2);
+}
+
+#[tokio::test]
+async fn a_sale_of_several_lines_reports_each_movement_with_its_own_stock() {
+    let db = TestDb::new().await;
+    endpoint(
+        &db,
+        "https://hooks.example.vn/stock",
+        &[events::STOCK_CHANGED],
+    )
+    .await;
+    let tea = stocked(&db, "TRA-DA", 5_000, 10).await;
+    let cake = stocked(&db, "BANH-MI", 15_000, 4).await;
+    let order_id = sell_items(&db, &[(cake, 1), (tea, 3)]).await.unwrap();
+
+    let payloads: Vec<String> = sqlx::query_scalar(
+        "SELECT payload FROM webhook_deliveries WHERE payload LIKE '%\"SALE\"%' ORDER BY id",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    let sales: Vec<Value> = payloads
+        .iter()
+        .map(|payload| serde_json::from_str::<Value>(payload).unwrap()["data"].clone())
+        .collect();
+    let movements: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM stock_movements WHERE order_id = $1 ORDER BY id")
+            .bind(order_id)
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!(movements.len(), 2, "{movements:?}");
+    let reported: Vec<(i64, &str, i64, i64)> = sales
+        .iter()
+        .map(|sale| {
+            (
+                sale["movementId"].as_i64().unwrap(),
+                sale["sku"].as_str().unwrap(),
+                sale["change"].as_i64().unwrap(),
+                sale["onHand"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    // Stock is taken in variant order: the tea was created first.
+    assert_eq!(
+        reported,
+        [
+            (movements[0], "TRA-DA", -3, 7),
+            (movements[1], "BANH-MI", -1, 3),
+        ]
+    );
 }
 
 #[tokio::test]
