@@ -119,12 +119,9 @@ pub async fn post_all(
         match change_level(conn, movement, allow_negative, &now).await? {
             Level::Short { available } => short.push((index, available)),
             Level::Changed {
-                may_cross_threshold,
-            } => {
-                if may_cross_threshold {
-                    crossing.push(movement);
-                }
-            }
+                may_cross_threshold: true,
+            } => crossing.push(movement),
+            Level::Changed { .. } => {}
         }
     }
     if !short.is_empty() {

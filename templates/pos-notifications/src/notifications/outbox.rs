@@ -146,10 +146,9 @@ async fn recipients(
                 .await?
         }
         (Audience::Roles(roles), None) => {
-            let placeholders: Vec<String> = (1..=roles.len()).map(|n| format!("${n}")).collect();
             let sql = format!(
                 "SELECT id, email FROM users WHERE active = 1 AND role IN ({}) ORDER BY id",
-                placeholders.join(", ")
+                db::placeholders(1, roles.len())
             );
             let mut query = sqlx::query(&sql);
             for role in roles {
